@@ -1,0 +1,185 @@
+/* chiaro-cli.c — the chiaro-cli commands
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * chiaro-cli runs the same engine as the app, without a display. Commands:
+ *   inspect FILE…   what Chiaro sees in image files: format, upright size, orientation
+ */
+
+#define G_LOG_DOMAIN "chiaro-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+
+#include "chiaro-image.h"
+
+#include "chiaro-cli.h"
+
+static void
+print_usage (FILE *stream)
+{
+  g_autofree char *usage =
+    g_strdup_printf ("%s\n  chiaro-cli inspect [--json] FILE…\n  chiaro-cli --version\n\n%s\n"
+                     "  inspect    %s\n",
+                     _("Usage:"), _("Commands:"),
+                     _("Show the format, upright size and orientation of image files"));
+
+  fputs (usage, stream);
+}
+
+static void
+add_image_members (JsonBuilder *builder,
+                   ChiaroImage *image)
+{
+  json_builder_set_member_name (builder, "mime");
+  json_builder_add_string_value (builder, chiaro_image_get_mime_type (image));
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, chiaro_image_get_width (image));
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, chiaro_image_get_height (image));
+  json_builder_set_member_name (builder, "orientation");
+  json_builder_add_int_value (builder, chiaro_image_get_orientation (image));
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, g_bytes_get_size (chiaro_image_get_bytes (image)));
+}
+
+static int
+inspect_command (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = NULL;
+  gboolean json = FALSE;
+  int status = CHIARO_CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object on standard output"),
+      NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("FILE…") },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Show what Chiaro sees in image files."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("chiaro-cli inspect: %s\n", error->message);
+      return CHIARO_CLI_EXIT_USAGE;
+    }
+
+  if (paths == NULL || paths[0] == NULL)
+    {
+      g_printerr ("chiaro-cli inspect: %s\n", _("No file given"));
+      return CHIARO_CLI_EXIT_USAGE;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (paths[i]);
+      g_autoptr(ChiaroImage) image = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *display_path = g_filename_display_name (paths[i]);
+
+      image = chiaro_image_new_from_file (file, NULL, &local_error);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, display_path);
+
+      if (image != NULL)
+        {
+          add_image_members (builder, image);
+          if (!json)
+            g_print (/* Translators: file name, format, width, height, EXIF orientation. */
+                     _("%s: %s, %d × %d pixels, orientation %u\n"),
+                     display_path,
+                     chiaro_image_get_mime_type (image),
+                     chiaro_image_get_width (image),
+                     chiaro_image_get_height (image),
+                     chiaro_image_get_orientation (image));
+        }
+      else
+        {
+          json_builder_set_member_name (builder, "error");
+          json_builder_add_string_value (builder, local_error->message);
+          g_printerr ("chiaro-cli: %s\n", local_error->message);
+          status = CHIARO_CLI_EXIT_INPUT;
+        }
+
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  if (json)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+    }
+
+  return status;
+}
+
+/**
+ * chiaro_cli_run:
+ * @argc: the argument count
+ * @argv: (array length=argc): the arguments, argv[0] being the program
+ *
+ * Runs the command named in @argv.
+ *
+ * Returns: the process exit status
+ */
+int
+chiaro_cli_run (int    argc,
+                char **argv)
+{
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("chiaro-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return CHIARO_CLI_EXIT_USAGE;
+    }
+
+  command = argv[1];
+  if (g_str_equal (command, "--version"))
+    {
+      g_print ("chiaro-cli %s\n", PACKAGE_VERSION);
+      return CHIARO_CLI_EXIT_OK;
+    }
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h") ||
+      g_str_equal (command, "help"))
+    {
+      print_usage (stdout);
+      return CHIARO_CLI_EXIT_OK;
+    }
+  if (g_str_equal (command, "inspect"))
+    return inspect_command (argc - 1, argv + 1);
+
+  g_printerr (_("chiaro-cli: unknown command “%s”\n"), command);
+  print_usage (stderr);
+  return CHIARO_CLI_EXIT_USAGE;
+}

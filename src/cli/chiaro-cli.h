@@ -1,0 +1,25 @@
+/* chiaro-cli.h — the chiaro-cli commands
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses: DESIGN §8. Scripts depend on them. */
+typedef enum
+{
+  CHIARO_CLI_EXIT_OK = 0,
+  CHIARO_CLI_EXIT_FAILURE = 1,
+  CHIARO_CLI_EXIT_USAGE = 2,
+  CHIARO_CLI_EXIT_INPUT = 3,
+} ChiaroCliExit;
+
+int chiaro_cli_run (int    argc,
+                    char **argv);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* chiaro-application.h — the application: actions, settings, windows
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CHIARO_TYPE_APPLICATION (chiaro_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (ChiaroApplication, chiaro_application, CHIARO, APPLICATION, AdwApplication)
+
+ChiaroApplication *chiaro_application_new          (const char        *application_id,
+                                                    GApplicationFlags  flags);
+GSettings         *chiaro_application_get_settings (ChiaroApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,149 @@
+/* chiaro-test-ui-util.c — helpers for tests that drive real windows
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "chiaro-test-ui-util.h"
+#include "chiaro-test-util.h"
+
+typedef struct
+{
+  guint paints;
+  gboolean timed_out;
+} PaintWait;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                PaintWait     *wait)
+{
+  wait->paints++;
+}
+
+static gboolean
+on_paint_timeout (gpointer user_data)
+{
+  PaintWait *wait = user_data;
+
+  wait->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main loop until the widget's toplevel has painted twice since the call. */
+gboolean
+chiaro_test_wait_for_paint (GtkWidget *widget)
+{
+  PaintWait wait = { 0 };
+  GdkFrameClock *clock;
+  gulong handler;
+  guint timeout;
+
+  while (!gtk_widget_get_mapped (widget) || gtk_widget_get_frame_clock (widget) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &wait);
+  timeout = g_timeout_add_seconds (10, on_paint_timeout, &wait);
+
+  gtk_widget_queue_draw (widget);
+  while (wait.paints < 2 && !wait.timed_out)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (wait.paints < 2)
+        gtk_widget_queue_draw (widget);
+    }
+
+  g_signal_handler_disconnect (clock, handler);
+  if (!wait.timed_out)
+    g_source_remove (timeout);
+
+  return !wait.timed_out;
+}
+
+/* Renders @widget the way it is on screen, with the window's own renderer. */
+GdkTexture *
+chiaro_test_render_widget (GtkWidget *widget)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  return gsk_renderer_render_texture (renderer, node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* Saves a PNG of @widget in the build directory, to look at. */
+void
+chiaro_test_save_screenshot (GtkWidget  *widget,
+                             const char *name)
+{
+  g_autoptr(GdkTexture) texture = chiaro_test_render_widget (widget);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* The first label under @root whose text contains @text. */
+GtkWidget *
+chiaro_test_find_label (GtkWidget  *root,
+                        const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = chiaro_test_find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Reads one pixel, un-premultiplied, as R, G, B. */
+gboolean
+chiaro_test_read_pixel (GdkTexture *texture,
+                        int         x,
+                        int         y,
+                        guint8      rgb[3])
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guint8 *data = NULL;
+  const guint8 *p;
+
+  if (x < 0 || y < 0 || x >= width || y >= height)
+    return FALSE;
+
+  data = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, data, (gsize) width * 4);
+
+  /* GDK_MEMORY_DEFAULT: B, G, R, A, premultiplied. */
+  p = data + ((gsize) y * width + x) * 4;
+  for (int c = 0; c < 3; c++)
+    rgb[c] = p[3] == 0 ? 0 : MIN (255, p[2 - c] * 255 / p[3]);
+
+  return TRUE;
+}

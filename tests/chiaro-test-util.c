@@ -1,0 +1,118 @@
+/* chiaro-test-util.c — helpers shared by the test programs
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "chiaro-test-util.h"
+
+static char *
+build_path_va (const char *first_element,
+               va_list     args)
+{
+  const char *root = g_getenv ("CHIARO_FIXTURES_DIR");
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+  g_assert_nonnull (root);
+
+  g_ptr_array_add (parts, (gpointer) root);
+  for (const char *part = first_element; part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer) part);
+  g_ptr_array_add (parts, NULL);
+
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+/* The path of a file under ../shared/fixtures. */
+char *
+chiaro_test_fixture_path (const char *first_element,
+                          ...)
+{
+  va_list args;
+  char *path;
+
+  va_start (args, first_element);
+  path = build_path_va (first_element, args);
+  va_end (args);
+
+  return path;
+}
+
+GFile *
+chiaro_test_fixture_file (const char *first_element,
+                          ...)
+{
+  g_autofree char *path = NULL;
+  va_list args;
+
+  va_start (args, first_element);
+  path = build_path_va (first_element, args);
+  va_end (args);
+
+  return g_file_new_for_path (path);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* The sorted paths of the files in a fixture folder whose names end with @suffix. */
+GStrv
+chiaro_test_list_fixtures (const char *folder,
+                           const char *suffix)
+{
+  g_autofree char *dir_path = chiaro_test_fixture_path (folder, NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+
+  while ((name = g_dir_read_name (dir)))
+    {
+      if (g_str_has_suffix (name, suffix))
+        g_ptr_array_add (paths, g_build_filename (dir_path, name, NULL));
+    }
+
+  g_ptr_array_sort (paths, compare_strings);
+  g_ptr_array_add (paths, NULL);
+
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&paths), FALSE);
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the default main context until @condition holds; FALSE if it timed out first. */
+gboolean
+chiaro_test_wait_until (gboolean (*condition) (gpointer user_data),
+                        gpointer   user_data,
+                        guint      timeout_seconds)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  timeout_id = g_timeout_add_seconds (timeout_seconds, on_wait_timeout, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  return !timed_out;
+}

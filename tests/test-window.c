@@ -1,0 +1,349 @@
+/* test-window.c — the main window in a real display: open, drop, orientation, errors
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "chiaro-application.h"
+#include "chiaro-image.h"
+#include "chiaro-window.h"
+#include "chiaro-test-ui-util.h"
+#include "chiaro-test-util.h"
+
+static ChiaroApplication *application;
+
+static gboolean
+window_is_idle (gpointer user_data)
+{
+  return !chiaro_window_get_loading (CHIARO_WINDOW (user_data));
+}
+
+static ChiaroWindow *
+create_window (void)
+{
+  ChiaroWindow *window = g_object_ref (chiaro_window_new (application));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 960, 680);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+
+  return window;
+}
+
+static void
+destroy_window (ChiaroWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+open_and_wait (ChiaroWindow *window,
+               GFile        *file)
+{
+  chiaro_window_open_file (window, file);
+  g_assert_true (chiaro_window_get_loading (window));
+  g_assert_true (chiaro_test_wait_until (window_is_idle, window, 30));
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+}
+
+/* The upright reference picture for a fixture kind, decoded by the model code. */
+static GdkPixbuf *
+decode_reference (const char *name)
+{
+  g_autoptr(GFile) file = chiaro_test_fixture_file ("images", "exif-orientation", name, NULL);
+  g_autoptr(ChiaroImage) image = chiaro_image_new_from_file (file, NULL, NULL);
+
+  g_assert_nonnull (image);
+  return chiaro_image_decode (image, NULL, NULL);
+}
+
+static void
+assert_texture_matches (GdkTexture *texture,
+                        GdkPixbuf  *reference)
+{
+  int width = gdk_pixbuf_get_width (reference);
+  int height = gdk_pixbuf_get_height (reference);
+  guint64 total = 0, count = 0;
+
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+
+  for (int y = 50; y < height; y += 173)
+    for (int x = 50; x < width; x += 173)
+      {
+        const guint8 *p = gdk_pixbuf_read_pixels (reference)
+                          + y * gdk_pixbuf_get_rowstride (reference)
+                          + x * gdk_pixbuf_get_n_channels (reference);
+        guint8 rgb[3];
+
+        g_assert_true (chiaro_test_read_pixel (texture, x, y, rgb));
+        for (int c = 0; c < 3; c++)
+          total += ABS ((int) rgb[c] - (int) p[c]);
+        count += 3;
+      }
+
+  g_test_message ("mean difference to the upright reference: %.2f", (double) total / count);
+  g_assert_cmpfloat ((double) total / count, <, 8.0);
+}
+
+/* What the window shows at the image's centre is the image's centre. */
+static void
+assert_canvas_shows (ChiaroWindow *window,
+                     GdkTexture   *texture)
+{
+  ChiaroCanvas *canvas = chiaro_window_get_canvas (window);
+  g_autoptr(GdkTexture) shot = chiaro_test_render_widget (GTK_WIDGET (window));
+  graphene_rect_t bounds;
+  graphene_point_t centre;
+  guint8 shown[3], expected[3];
+
+  chiaro_canvas_get_image_bounds (canvas, &bounds);
+  g_assert_cmpfloat (bounds.size.width, >, 100);
+  /* Fitted: the aspect ratio of the image is kept. */
+  g_assert_cmpfloat_with_epsilon (bounds.size.width / bounds.size.height,
+                                  (double) gdk_texture_get_width (texture)
+                                  / gdk_texture_get_height (texture), 0.01);
+  g_assert_cmpfloat (bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (canvas)));
+  g_assert_cmpfloat (bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (canvas)));
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (bounds.origin.x + bounds.size.width / 2,
+                                                                 bounds.origin.y + bounds.size.height / 2),
+                                           &centre));
+  g_assert_true (chiaro_test_read_pixel (shot, centre.x, centre.y, shown));
+  g_assert_true (chiaro_test_read_pixel (texture,
+                                         gdk_texture_get_width (texture) / 2,
+                                         gdk_texture_get_height (texture) / 2,
+                                         expected));
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpint (ABS ((int) shown[c] - (int) expected[c]), <=, 40);
+}
+
+static void
+test_empty_state (void)
+{
+  ChiaroWindow *window = create_window ();
+  GtkWidget *title;
+
+  g_assert_true (chiaro_window_is_empty (window));
+  title = chiaro_test_find_label (GTK_WIDGET (window), "Open a photo or drop one here");
+  g_assert_nonnull (title);
+  g_assert_true (gtk_widget_is_drawable (title));
+  g_assert_null (chiaro_canvas_get_texture (chiaro_window_get_canvas (window)));
+
+  chiaro_test_save_screenshot (GTK_WIDGET (window), "window-empty.png");
+  destroy_window (window);
+}
+
+/* The two photos of the brief: stored sideways and upside down, shown upright. */
+static void
+test_open_exif_orientation (void)
+{
+  static const struct {
+    const char *name;
+    const char *reference;
+    const char *screenshot;
+  } cases[] = {
+    { "Landscape_6.jpg", "Landscape_1.jpg", "window-landscape-6.png" },
+    { "Portrait_3.jpg", "Portrait_1.jpg", "window-portrait-3.png" },
+  };
+  ChiaroWindow *window = create_window ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GFile) file = chiaro_test_fixture_file ("images", "exif-orientation",
+                                                        cases[i].name, NULL);
+      g_autoptr(GdkPixbuf) reference = decode_reference (cases[i].reference);
+      GdkTexture *texture;
+
+      open_and_wait (window, file);
+      chiaro_test_save_screenshot (GTK_WIDGET (window), cases[i].screenshot);
+
+      g_assert_false (chiaro_window_is_empty (window));
+      g_assert_true (g_file_equal (chiaro_window_get_file (window), file));
+      texture = chiaro_canvas_get_texture (chiaro_window_get_canvas (window));
+      g_assert_nonnull (texture);
+      assert_texture_matches (texture, reference);
+      assert_canvas_shows (window, texture);
+      g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, cases[i].name);
+    }
+
+  destroy_window (window);
+}
+
+/* Every libpng crasher: refused with a toast naming it, or shown; never a crash. A refused
+ * file leaves the window as it was. */
+static void
+test_open_png_crashers (void)
+{
+  g_auto(GStrv) paths = chiaro_test_list_fixtures ("images/png-crashers", ".png");
+  ChiaroWindow *window = create_window ();
+  guint toasts = 0;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autoptr(ChiaroImage) image = chiaro_image_new_from_file (file, NULL, NULL);
+      g_autoptr(GdkPixbuf) pixbuf = image ? chiaro_image_decode (image, NULL, NULL) : NULL;
+      g_autoptr(GdkTexture) before = NULL;
+      GdkTexture *after;
+
+      before = chiaro_canvas_get_texture (chiaro_window_get_canvas (window));
+      if (before != NULL)
+        g_object_ref (before);
+
+      open_and_wait (window, file);
+      after = chiaro_canvas_get_texture (chiaro_window_get_canvas (window));
+
+      if (pixbuf == NULL)
+        {
+          GtkWidget *label = chiaro_test_find_label (GTK_WIDGET (window), name);
+
+          g_assert_nonnull (label);
+          g_assert_true (gtk_widget_get_ancestor (label, GTK_TYPE_STACK) == NULL);
+          g_assert_true (after == before);
+          toasts++;
+
+          if (g_str_equal (name, "badcrc.png"))
+            {
+              g_assert_true (chiaro_window_is_empty (window) || before != NULL);
+              chiaro_test_save_screenshot (GTK_WIDGET (window), "window-error-toast.png");
+            }
+        }
+      else
+        {
+          g_assert_nonnull (after);
+          g_assert_cmpint (gdk_texture_get_width (after), ==, gdk_pixbuf_get_width (pixbuf));
+        }
+    }
+
+  g_assert_cmpuint (toasts, >=, 2);
+  destroy_window (window);
+}
+
+/* A file dropped from a file manager opens like one from the dialog. */
+static void
+test_drop_file (void)
+{
+  ChiaroWindow *window = create_window ();
+  g_autoptr(GFile) file = chiaro_test_fixture_file ("images", "exif-orientation",
+                                                    "Portrait_6.jpg", NULL);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GSList) files = g_slist_prepend (NULL, file);
+  GtkDropTarget *target = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+  GdkTexture *texture;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_signal_emit_by_name (target, "drop", &value, 100.0, 100.0, &handled);
+  g_value_unset (&value);
+
+  g_assert_true (handled);
+  g_assert_true (chiaro_test_wait_until (window_is_idle, window, 30));
+  texture = chiaro_canvas_get_texture (chiaro_window_get_canvas (window));
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 1200);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 1800);
+
+  destroy_window (window);
+}
+
+/* A second request replaces the first: the last file asked for is the one shown. */
+static void
+test_newer_request_wins (void)
+{
+  ChiaroWindow *window = create_window ();
+  g_autoptr(GFile) first = chiaro_test_fixture_file ("images", "exif-orientation",
+                                                     "Landscape_1.jpg", NULL);
+  g_autoptr(GFile) second = chiaro_test_fixture_file ("images", "exif-orientation",
+                                                      "Portrait_1.jpg", NULL);
+  GdkTexture *texture;
+
+  chiaro_window_open_file (window, first);
+  chiaro_window_open_file (window, second);
+  g_assert_true (chiaro_test_wait_until (window_is_idle, window, 30));
+
+  /* Let any late callback of the first request run; it must not replace the second. */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_true (g_file_equal (chiaro_window_get_file (window), second));
+  texture = chiaro_canvas_get_texture (chiaro_window_get_canvas (window));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 1200);
+
+  destroy_window (window);
+}
+
+/* Closing the window while a file is loading cancels the load and frees everything. */
+static void
+test_close_while_loading (void)
+{
+  ChiaroWindow *window = create_window ();
+  g_autoptr(GFile) file = chiaro_test_fixture_file ("images", "exif-orientation",
+                                                    "Landscape_8.jpg", NULL);
+
+  chiaro_window_open_file (window, file);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The worker threads finish and drop their references. */
+  for (int i = 0; i < 200 && G_OBJECT (window)->ref_count > 1; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  g_assert_finalize_object (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* Transitions would make what is on screen depend on timing. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  application = chiaro_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/chiaro/ui/window/empty-state", test_empty_state);
+  g_test_add_func ("/chiaro/ui/window/open-exif-orientation", test_open_exif_orientation);
+  g_test_add_func ("/chiaro/ui/window/open-png-crashers", test_open_png_crashers);
+  g_test_add_func ("/chiaro/ui/window/drop-file", test_drop_file);
+  g_test_add_func ("/chiaro/ui/window/newer-request-wins", test_newer_request_wins);
+  g_test_add_func ("/chiaro/ui/window/close-while-loading", test_close_while_loading);
+
+  status = g_test_run ();
+
+  g_clear_object (&application);
+  return status;
+}
