@@ -214,35 +214,99 @@ probe_size (GBytes      *bytes,
   return TRUE;
 }
 
+/* Where the stored pixel shown at (x, y) comes from, for each EXIF orientation. @width and
+ * @height are the stored size. */
+static inline void
+source_of (guint  orientation,
+           int    x,
+           int    y,
+           int    width,
+           int    height,
+           int   *sx,
+           int   *sy)
+{
+  switch (orientation)
+    {
+    case 2: *sx = width - 1 - x; *sy = y; break;
+    case 3: *sx = width - 1 - x; *sy = height - 1 - y; break;
+    case 4: *sx = x; *sy = height - 1 - y; break;
+    case 5: *sx = y; *sy = x; break;
+    case 6: *sx = y; *sy = height - 1 - x; break;
+    case 7: *sx = width - 1 - y; *sy = height - 1 - x; break;
+    case 8: *sx = width - 1 - y; *sy = x; break;
+    default: *sx = x; *sy = y; break;
+    }
+}
+
+/* Turns stored pixels upright. It walks the output in small tiles so that reads down the
+ * columns of a 12 MP photo stay in cache: several times faster than gdk_pixbuf_rotate_simple(),
+ * which made orientation the most expensive step of opening a camera photo. */
+#define ORIENT_TILE 64
+
 static GdkPixbuf *
 apply_orientation (GdkPixbuf *pixbuf,
                    guint      orientation)
 {
-  g_autoptr(GdkPixbuf) rotated = NULL;
+  int width = gdk_pixbuf_get_width (pixbuf);
+  int height = gdk_pixbuf_get_height (pixbuf);
+  int n_channels = gdk_pixbuf_get_n_channels (pixbuf);
+  int src_stride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
+  gboolean swap = orientation >= 5 && orientation <= 8;
+  int out_width = swap ? height : width;
+  int out_height = swap ? width : height;
+  GdkPixbuf *upright;
+  ptrdiff_t step;
+  guint8 *dst;
+  int dst_stride;
 
-  switch (orientation)
-    {
-    case 2:
-      return gdk_pixbuf_flip (pixbuf, TRUE);
-    case 3:
-      return gdk_pixbuf_rotate_simple (pixbuf, GDK_PIXBUF_ROTATE_UPSIDEDOWN);
-    case 4:
-      return gdk_pixbuf_flip (pixbuf, FALSE);
-    case 5:
-      /* Transpose: a clockwise turn, then a mirror left to right. */
-      rotated = gdk_pixbuf_rotate_simple (pixbuf, GDK_PIXBUF_ROTATE_CLOCKWISE);
-      return rotated != NULL ? gdk_pixbuf_flip (rotated, TRUE) : NULL;
-    case 6:
-      return gdk_pixbuf_rotate_simple (pixbuf, GDK_PIXBUF_ROTATE_CLOCKWISE);
-    case 7:
-      /* Transverse: a clockwise turn, then a mirror top to bottom. */
-      rotated = gdk_pixbuf_rotate_simple (pixbuf, GDK_PIXBUF_ROTATE_CLOCKWISE);
-      return rotated != NULL ? gdk_pixbuf_flip (rotated, FALSE) : NULL;
-    case 8:
-      return gdk_pixbuf_rotate_simple (pixbuf, GDK_PIXBUF_ROTATE_COUNTERCLOCKWISE);
-    default:
-      return g_object_ref (pixbuf);
-    }
+  if (orientation < 2 || orientation > 8)
+    return g_object_ref (pixbuf);
+
+  upright = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixbuf), 8,
+                            out_width, out_height);
+  if (upright == NULL)
+    return NULL;
+
+  dst = gdk_pixbuf_get_pixels (upright);
+  dst_stride = gdk_pixbuf_get_rowstride (upright);
+
+  /* Along an output row the source moves by a fixed step: one pixel sideways, or one row. */
+  {
+    int x0, y0, x1, y1;
+
+    source_of (orientation, 0, 0, width, height, &x0, &y0);
+    source_of (orientation, 1, 0, width, height, &x1, &y1);
+    step = (ptrdiff_t) (y1 - y0) * src_stride + (ptrdiff_t) (x1 - x0) * n_channels;
+  }
+
+  for (int ty = 0; ty < out_height; ty += ORIENT_TILE)
+    for (int tx = 0; tx < out_width; tx += ORIENT_TILE)
+      {
+        int y_end = MIN (ty + ORIENT_TILE, out_height);
+        int x_end = MIN (tx + ORIENT_TILE, out_width);
+
+        for (int y = ty; y < y_end; y++)
+          {
+            guint8 *out = dst + (gsize) y * dst_stride + (gsize) tx * n_channels;
+            const guint8 *in;
+            int sx, sy;
+
+            source_of (orientation, tx, y, width, height, &sx, &sy);
+            in = src + (gsize) sy * src_stride + (gsize) sx * n_channels;
+
+            for (int x = tx; x < x_end; x++, out += n_channels, in += step)
+              {
+                out[0] = in[0];
+                out[1] = in[1];
+                out[2] = in[2];
+                if (n_channels == 4)
+                  out[3] = in[3];
+              }
+          }
+      }
+
+  return upright;
 }
 
 static void
