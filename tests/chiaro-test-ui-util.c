@@ -11,6 +11,30 @@
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-util.h"
 
+/* Sets up the display and a registered application for the tests; NULL (with the TAP
+ * line that skips the whole program) when there is no display. */
+ChiaroApplication *
+chiaro_test_create_application (void)
+{
+  g_autoptr(ChiaroApplication) application = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return NULL;
+    }
+
+  /* Transitions would make what is on screen depend on timing. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  application = chiaro_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&application);
+}
+
 typedef struct
 {
   guint paints;

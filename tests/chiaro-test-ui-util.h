@@ -8,8 +8,11 @@
 
 #include <gtk/gtk.h>
 
+#include "chiaro-application.h"
+
 G_BEGIN_DECLS
 
+ChiaroApplication *chiaro_test_create_application (void);
 gboolean    chiaro_test_wait_for_paint       (GtkWidget  *widget);
 GdkTexture *chiaro_test_render_widget        (GtkWidget  *widget);
 void        chiaro_test_save_screenshot      (GtkWidget  *widget,

@@ -335,24 +335,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display");
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  /* Transitions would make what is on screen depend on timing. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  application = chiaro_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
+  if (!(application = chiaro_test_create_application ()))
+    return 0;
 
   g_test_add_func ("/chiaro/ui/application/command-line-open", test_command_line_open);
   g_test_add_func ("/chiaro/ui/application/shortcuts-documented", test_shortcuts_documented);
