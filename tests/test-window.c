@@ -265,6 +265,102 @@ test_drop_file (void)
   destroy_window (window);
 }
 
+#if !GTK_CHECK_VERSION (4, 10, 0)
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+file_chooser_is_open (gpointer user_data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+file_chooser_has_folder (gpointer user_data)
+{
+  g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (user_data));
+
+  return folder != NULL;
+}
+
+static gboolean
+file_chooser_has_selection (gpointer user_data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (user_data));
+
+  return file != NULL;
+}
+
+static gboolean
+file_chooser_is_closed (gpointer user_data)
+{
+  return find_file_chooser () == NULL;
+}
+
+/* The Open button's dialog starts in the last folder used, offers images, and opens the
+ * chosen file; cancelling changes nothing. */
+static void
+test_open_dialog (void)
+{
+  ChiaroWindow *window = create_window ();
+  GSettings *settings = chiaro_application_get_settings (application);
+  g_autoptr(GFile) folder = chiaro_test_fixture_file ("images", "exif-orientation", NULL);
+  g_autoptr(GFile) file = g_file_get_child (folder, "Landscape_3.jpg");
+  g_autoptr(GFile) current = NULL;
+  g_autofree char *uri = g_file_get_uri (folder);
+  g_autofree char *saved = NULL;
+  GtkFileFilter *filter;
+  GtkWidget *dialog;
+
+  g_settings_set_string (settings, "last-folder", uri);
+
+  /* Cancel first. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL);
+  g_assert_true (chiaro_test_wait_until (file_chooser_is_open, NULL, 10));
+  dialog = find_file_chooser ();
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Open a Photo");
+  filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog));
+  g_assert_nonnull (filter);
+  g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, "Images");
+  g_assert_true (chiaro_test_wait_until (file_chooser_has_folder, dialog, 10));
+  current = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (dialog));
+  g_assert_true (g_file_equal (current, folder));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_true (chiaro_test_wait_until (file_chooser_is_closed, NULL, 10));
+  g_assert_true (chiaro_window_is_empty (window));
+
+  /* Then choose a file. */
+  g_settings_set_string (settings, "last-folder", "");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL);
+  g_assert_true (chiaro_test_wait_until (file_chooser_is_open, NULL, 10));
+  dialog = find_file_chooser ();
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, NULL));
+  /* The chooser selects the file once it has listed the folder. */
+  g_assert_true (chiaro_test_wait_until (file_chooser_has_selection, dialog, 10));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_assert_true (chiaro_test_wait_until (window_is_idle, window, 30));
+
+  g_assert_true (g_file_equal (chiaro_window_get_file (window), file));
+  saved = g_settings_get_string (settings, "last-folder");
+  g_assert_cmpstr (saved, ==, uri);
+
+  destroy_window (window);
+}
+#endif
+
 /* A second request replaces the first: the last file asked for is the one shown. */
 static void
 test_newer_request_wins (void)
@@ -327,6 +423,9 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/window/open-exif-orientation", test_open_exif_orientation);
   g_test_add_func ("/chiaro/ui/window/open-png-crashers", test_open_png_crashers);
   g_test_add_func ("/chiaro/ui/window/drop-file", test_drop_file);
+#if !GTK_CHECK_VERSION (4, 10, 0)
+  g_test_add_func ("/chiaro/ui/window/open-dialog", test_open_dialog);
+#endif
   g_test_add_func ("/chiaro/ui/window/newer-request-wins", test_newer_request_wins);
   g_test_add_func ("/chiaro/ui/window/close-while-loading", test_close_while_loading);
 
