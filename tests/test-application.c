@@ -189,9 +189,14 @@ test_shortcuts_documented (void)
           g_assert_cmpuint (key, ==, expected_key);
           g_assert_cmpuint (mods, ==, expected_mods);
         }
-      else if (gtk_application_get_accels_for_action (GTK_APPLICATION (application),
-                                                      action_name)[0] == NULL)
-        g_error ("%s needs an accelerator in the shortcuts window", action_name);
+      else
+        {
+          g_auto(GStrv) app_accels =
+            gtk_application_get_accels_for_action (GTK_APPLICATION (application), action_name);
+
+          if (app_accels[0] == NULL)
+            g_error ("%s needs an accelerator in the shortcuts window", action_name);
+        }
     }
   g_slist_free (objects);
 
@@ -240,6 +245,7 @@ test_preferences (void)
 {
   GSettings *settings = chiaro_application_get_settings (application);
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autofree char *variant = NULL;
   GtkWindow *preferences;
   GtkWidget *row;
 
@@ -254,7 +260,8 @@ test_preferences (void)
                                  ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (row);
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), 2);
-  g_assert_cmpstr (g_settings_get_string (settings, "style-variant"), ==, "dark");
+  variant = g_settings_get_string (settings, "style-variant");
+  g_assert_cmpstr (variant, ==, "dark");
   g_assert_cmpint (adw_style_manager_get_color_scheme (style_manager), ==,
                    ADW_COLOR_SCHEME_FORCE_DARK);
 

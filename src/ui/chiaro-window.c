@@ -291,6 +291,7 @@ open_action (GtkWidget  *widget,
 {
   ChiaroWindow *self = CHIARO_WINDOW (widget);
   g_autoptr(GFile) folder = dup_last_folder (self);
+  g_autoptr(GtkFileFilter) filter = NULL;
 
   if (self->chooser != NULL)
     {
@@ -304,7 +305,8 @@ open_action (GtkWidget  *widget,
                                                _("_Open"),
                                                _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), create_image_filter ());
+  filter = create_image_filter ();
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   if (folder != NULL)
     gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
 
