@@ -39,6 +39,12 @@ read_be32 (const guint8 *p)
   return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
 }
 
+static guint32
+read_le32 (const guint8 *p)
+{
+  return p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
 static gboolean
 brand_is (const guint8 *brand,
           const char   *name)
@@ -277,7 +283,7 @@ webp_looks_complete (const guint8 *data,
     return FALSE;
 
   /* The RIFF size counts everything after the first eight bytes. */
-  riff_size = data[4] | data[5] << 8 | data[6] << 16 | (guint32) data[7] << 24;
+  riff_size = read_le32 (data + 4);
   return size - 8 >= riff_size;
 }
 
@@ -291,7 +297,7 @@ bmp_looks_complete (const guint8 *data,
     return FALSE;
 
   /* Some writers leave the declared file size at zero; only a real one can be checked. */
-  file_size = data[2] | data[3] << 8 | data[4] << 16 | (guint32) data[5] << 24;
+  file_size = read_le32 (data + 2);
   return file_size == 0 || size >= file_size;
 }
 

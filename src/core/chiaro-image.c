@@ -252,7 +252,7 @@ apply_orientation (GdkPixbuf *pixbuf,
   int n_channels = gdk_pixbuf_get_n_channels (pixbuf);
   int src_stride = gdk_pixbuf_get_rowstride (pixbuf);
   const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
-  gboolean swap = orientation >= 5 && orientation <= 8;
+  gboolean swap = orientation_swaps_sides (orientation);
   int out_width = swap ? height : width;
   int out_height = swap ? width : height;
   GdkPixbuf *upright;

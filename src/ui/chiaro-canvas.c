@@ -268,17 +268,6 @@ chiaro_canvas_init (ChiaroCanvas *self)
 }
 
 /**
- * chiaro_canvas_new:
- *
- * Returns: (transfer floating): a new, empty canvas
- */
-GtkWidget *
-chiaro_canvas_new (void)
-{
-  return g_object_new (CHIARO_TYPE_CANVAS, NULL);
-}
-
-/**
  * chiaro_canvas_get_texture:
  * @self: a #ChiaroCanvas
  *

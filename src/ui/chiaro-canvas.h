@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ChiaroCanvas, chiaro_canvas, CHIARO, CANVAS, GtkWidget)
 
-GtkWidget  *chiaro_canvas_new                 (void);
 GdkTexture *chiaro_canvas_get_texture         (ChiaroCanvas          *self);
 void        chiaro_canvas_set_texture         (ChiaroCanvas          *self,
                                                GdkTexture            *texture);
