@@ -1,0 +1,5 @@
+/* chiaro-http-client.c — (being written) */
+
+#include "config.h"
+
+#include "chiaro-http-client.h"

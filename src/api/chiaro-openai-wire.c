@@ -1,0 +1,5 @@
+/* chiaro-openai-wire.c — (being written) */
+
+#include "config.h"
+
+#include "chiaro-openai-wire.h"

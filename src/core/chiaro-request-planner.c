@@ -1,0 +1,5 @@
+/* chiaro-request-planner.c — (being written) */
+
+#include "config.h"
+
+#include "chiaro-request-planner.h"
