@@ -201,6 +201,7 @@ chiaro_generation_request_new (ChiaroModelInfo               *model,
 
   request = g_atomic_rc_box_new0 (ChiaroGenerationRequest);
   request->model = chiaro_model_info_ref (model);
+  request->model_id = g_strdup (chiaro_model_info_get_id (model));
   request->options = chiaro_generation_options_copy (options);
   request->contents = g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_content_unref);
   return request;
@@ -210,6 +211,7 @@ static void
 request_clear (ChiaroGenerationRequest *request)
 {
   g_clear_pointer (&request->model, chiaro_model_info_unref);
+  g_clear_pointer (&request->model_id, g_free);
   g_clear_pointer (&request->options, chiaro_generation_options_free);
   g_clear_pointer (&request->contents, g_ptr_array_unref);
 }
@@ -243,4 +245,20 @@ chiaro_generation_request_add_content (ChiaroGenerationRequest *request,
   g_return_if_fail (content != NULL);
 
   g_ptr_array_add (request->contents, chiaro_content_ref (content));
+}
+
+/**
+ * chiaro_generation_request_set_model_id:
+ * @request: the request
+ * @model_id: the id to put in the URL, e.g. a preview alias of the catalog entry
+ */
+void
+chiaro_generation_request_set_model_id (ChiaroGenerationRequest *request,
+                                        const char              *model_id)
+{
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (model_id != NULL);
+
+  g_free (request->model_id);
+  request->model_id = g_strdup (model_id);
 }

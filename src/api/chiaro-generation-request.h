@@ -47,6 +47,7 @@ gboolean                 chiaro_generation_options_validate (const ChiaroGenerat
 typedef struct
 {
   ChiaroModelInfo         *model;
+  char                    *model_id;   /* the id to call, as the user gave it (may be an alias) */
   ChiaroGenerationOptions *options;
   GPtrArray               *contents;   /* (element-type ChiaroContent) oldest first */
 } ChiaroGenerationRequest;
@@ -60,6 +61,8 @@ ChiaroGenerationRequest *chiaro_generation_request_ref      (ChiaroGenerationReq
 void                     chiaro_generation_request_unref    (ChiaroGenerationRequest       *request);
 void                     chiaro_generation_request_add_content (ChiaroGenerationRequest    *request,
                                                                 ChiaroContent              *content);
+void                     chiaro_generation_request_set_model_id (ChiaroGenerationRequest   *request,
+                                                                 const char                *model_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChiaroGenerationOptions, chiaro_generation_options_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChiaroGenerationRequest, chiaro_generation_request_unref)
