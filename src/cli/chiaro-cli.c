@@ -5,6 +5,7 @@
  *
  * chiaro-cli runs the same engine as the app, without a display. Commands:
  *   inspect FILE…   what Chiaro sees in image files: format, upright size, orientation
+ *   generate …      one prompt to one or more images (chiaro-cli-generate.c)
  */
 
 #define G_LOG_DOMAIN "chiaro-cli"
@@ -23,9 +24,11 @@ static void
 print_usage (FILE *stream)
 {
   g_autofree char *usage =
-    g_strdup_printf ("%s\n  chiaro-cli inspect [--json] FILE…\n  chiaro-cli --version\n\n%s\n"
-                     "  inspect    %s\n",
+    g_strdup_printf ("%s\n  chiaro-cli generate --prompt TEXT --output FILE [OPTION…]\n"
+                     "  chiaro-cli inspect [--json] FILE…\n  chiaro-cli --version\n\n%s\n"
+                     "  generate   %s\n  inspect    %s\n",
                      _("Usage:"), _("Commands:"),
+                     _("Create or edit images with a Gemini image model"),
                      _("Show the format, upright size and orientation of image files"));
 
   fputs (usage, stream);
@@ -178,6 +181,8 @@ chiaro_cli_run (int    argc,
     }
   if (g_str_equal (command, "inspect"))
     return inspect_command (argc - 1, argv + 1);
+  if (g_str_equal (command, "generate"))
+    return chiaro_cli_generate_command (argc - 1, argv + 1);
 
   g_printerr (_("chiaro-cli: unknown command “%s”\n"), command);
   print_usage (stderr);

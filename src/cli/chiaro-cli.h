@@ -16,9 +16,14 @@ typedef enum
   CHIARO_CLI_EXIT_OK = 0,
   CHIARO_CLI_EXIT_USAGE = 2,
   CHIARO_CLI_EXIT_INPUT = 3,
+  CHIARO_CLI_EXIT_REFUSED = 4,
+  CHIARO_CLI_EXIT_FAILED = 5,
+  CHIARO_CLI_EXIT_INTERRUPTED = 130,
 } ChiaroCliExit;
 
-int chiaro_cli_run (int    argc,
-                    char **argv);
+int chiaro_cli_run              (int    argc,
+                                 char **argv);
+int chiaro_cli_generate_command (int    argc,
+                                 char **argv);
 
 G_END_DECLS

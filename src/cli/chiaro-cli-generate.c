@@ -1,0 +1,1036 @@
+/* chiaro-cli-generate.c — chiaro-cli generate: one prompt to one or more images
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The contract is DESIGN §8; scripts depend on it. Each aspect ratio is planned once (the
+ * planner fits the input and references to the model), then every ratio × variant request is
+ * sent at the same time. Each answer's final image is written as soon as it arrives, so an
+ * interrupted or partly failed run keeps what it already paid for.
+ */
+
+#define G_LOG_DOMAIN "chiaro-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "chiaro-api-error.h"
+#include "chiaro-api-key.h"
+#include "chiaro-gemini-provider.h"
+#include "chiaro-image.h"
+#include "chiaro-mime.h"
+#include "chiaro-openai-provider.h"
+#include "chiaro-request-planner.h"
+
+#include "chiaro-cli.h"
+
+#define MAX_VARIANTS 8
+
+typedef struct _Generate Generate;
+
+typedef struct
+{
+  Generate               *generate;   /* (unowned) */
+  char                   *path;
+  char                   *aspect;     /* (nullable) NULL for auto */
+  guint                   index;      /* 1-based variant number */
+  ChiaroGenerationResult *result;
+  GError                 *error;
+  int                     width;
+  int                     height;
+  const char             *mime_type;
+  gboolean                written;
+  ChiaroHttpPhase         last_phase;
+} Output;
+
+struct _Generate
+{
+  /* options */
+  char            *prompt;
+  char            *input;
+  char           **refs;
+  char            *output;
+  char            *model_id;
+  char            *aspect;
+  char            *size;
+  int              variants;
+  double           temperature;
+  double           top_p;
+  char            *seed;
+  gboolean         grounding;
+  char            *system;
+  char            *provider_name;
+  char            *endpoint;
+  int              timeout;
+  int              retries;
+  gboolean         json;
+  gboolean         dry_run;
+
+  /* state */
+  GMainLoop               *loop;
+  GCancellable            *cancellable;
+  ChiaroModelInfo         *model;
+  ChiaroGenerationOptions *options;
+  char                   **ratios;      /* "auto" stands for no ratio */
+  ChiaroImage             *canvas;
+  GPtrArray               *references;  /* (element-type ChiaroImage) */
+  GPtrArray               *labels;      /* (element-type utf8) (nullable elements) */
+  ChiaroProvider          *provider;
+  ChiaroRequestPlanner    *planner;
+  GPtrArray               *outputs;     /* (element-type Output) */
+  GPtrArray               *changes;     /* (element-type utf8) planner messages */
+  guint                    pending;
+  int                      status;
+  gboolean                 interrupted;
+  gboolean                 progress;
+};
+
+static void
+output_free (Output *output)
+{
+  g_free (output->path);
+  g_free (output->aspect);
+  g_clear_pointer (&output->result, chiaro_generation_result_unref);
+  g_clear_error (&output->error);
+  g_free (output);
+}
+
+static void
+generate_clear (Generate *self)
+{
+  g_free (self->prompt);
+  g_free (self->input);
+  g_strfreev (self->refs);
+  g_free (self->output);
+  g_free (self->model_id);
+  g_free (self->aspect);
+  g_free (self->size);
+  g_free (self->seed);
+  g_free (self->system);
+  g_free (self->provider_name);
+  g_free (self->endpoint);
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->model, chiaro_model_info_unref);
+  g_clear_pointer (&self->options, chiaro_generation_options_free);
+  g_clear_pointer (&self->ratios, g_strfreev);
+  g_clear_object (&self->canvas);
+  g_clear_pointer (&self->references, g_ptr_array_unref);
+  g_clear_pointer (&self->labels, g_ptr_array_unref);
+  g_clear_object (&self->provider);
+  g_clear_object (&self->planner);
+  g_clear_pointer (&self->outputs, g_ptr_array_unref);
+  g_clear_pointer (&self->changes, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Generate, generate_clear)
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("chiaro-cli generate: %s\n", message);
+  return CHIARO_CLI_EXIT_USAGE;
+}
+
+static const char *
+mime_for_output (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".png"))
+    return "image/png";
+  if (g_str_has_suffix (lower, ".jpg") || g_str_has_suffix (lower, ".jpeg"))
+    return "image/jpeg";
+  if (g_str_has_suffix (lower, ".webp"))
+    return "image/webp";
+  return NULL;
+}
+
+/* out.png → out-9x16-2.png (DESIGN §8). */
+static char *
+output_path_for (const char *output,
+                 const char *aspect,
+                 guint       index,
+                 gboolean    several)
+{
+  const char *dot = strrchr (output, '.');
+  const char *slash = strrchr (output, G_DIR_SEPARATOR);
+  g_autofree char *stem = NULL;
+  g_autofree char *ratio = NULL;
+
+  if (!several)
+    return g_strdup (output);
+
+  if (dot == NULL || (slash != NULL && dot < slash))
+    dot = output + strlen (output);
+  stem = g_strndup (output, dot - output);
+  ratio = g_strdelimit (g_strdup (aspect != NULL ? aspect : "auto"), ":", 'x');
+  return g_strdup_printf ("%s-%s-%u%s", stem, ratio, index, dot);
+}
+
+static gboolean
+parse_seed (const char *text,
+            gint32     *seed)
+{
+  gint64 value;
+
+  if (!g_ascii_string_to_signed (text, 10, G_MININT32, G_MAXINT32, &value, NULL))
+    return FALSE;
+  *seed = (gint32) value;
+  return TRUE;
+}
+
+static int
+check_options (Generate *self)
+{
+  g_auto(GStrv) ratios = NULL;
+
+  if (self->prompt == NULL || *self->prompt == '\0')
+    return usage_error (_("--prompt is required"));
+  if (self->output == NULL)
+    return usage_error (_("--output is required"));
+  if (mime_for_output (self->output) == NULL)
+    return usage_error (_("The output file must end in .png, .jpg, .jpeg or .webp"));
+  if (self->variants < 1 || self->variants > MAX_VARIANTS)
+    return usage_error (_("--variants must be between 1 and 8"));
+  if (self->retries < 0 || self->retries > 20)
+    return usage_error (_("--retries must be between 0 and 20"));
+  if (self->timeout < 1)
+    return usage_error (_("--timeout must be at least 1 second"));
+  if (self->temperature != -1 && (self->temperature < 0 || self->temperature > 2))
+    return usage_error (_("--temperature must be between 0 and 2"));
+  if (self->top_p != -1 && (self->top_p < 0 || self->top_p > 1))
+    return usage_error (_("--top-p must be between 0 and 1"));
+  if (!g_str_equal (self->provider_name, "gemini") && !g_str_equal (self->provider_name, "openai"))
+    return usage_error (_("--provider must be gemini or openai"));
+
+  ratios = g_strsplit (self->aspect != NULL ? self->aspect : "auto", ",", -1);
+  for (guint i = 0; ratios[i] != NULL; i++)
+    {
+      g_strstrip (ratios[i]);
+      if (*ratios[i] == '\0')
+        return usage_error (_("--aspect has an empty ratio"));
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (ratios[i], ratios[j]))
+          return usage_error (_("--aspect names a ratio twice"));
+    }
+  self->ratios = g_steal_pointer (&ratios);
+
+  self->options = chiaro_generation_options_new ();
+  self->options->image_size = g_strdup (self->size);
+  self->options->temperature = self->temperature;
+  self->options->top_p = self->top_p;
+  self->options->grounding = self->grounding;
+  self->options->system_instruction = g_strdup (self->system);
+  if (self->seed != NULL)
+    {
+      if (!parse_seed (self->seed, &self->options->seed))
+        return usage_error (_("--seed must be a whole number"));
+      self->options->has_seed = TRUE;
+    }
+
+  return CHIARO_CLI_EXIT_OK;
+}
+
+/* Options the model does not take are refused before anything is read or sent. */
+static int
+check_model (Generate *self)
+{
+  g_autoptr(ChiaroModelCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *slash;
+
+  catalog = chiaro_model_catalog_new_default (&error);
+  if (catalog == NULL)
+    {
+      g_printerr ("chiaro-cli generate: %s\n", error->message);
+      return CHIARO_CLI_EXIT_INPUT;
+    }
+
+  if (self->model_id == NULL)
+    self->model_id = g_strdup (chiaro_model_catalog_get_default_id (catalog));
+  slash = strrchr (self->model_id, '/');
+
+  /* OpenAI-compatible routers name models "google/gemini-…". */
+  self->model = chiaro_model_catalog_lookup (catalog, slash != NULL ? slash + 1 : self->model_id);
+
+  for (guint i = 0; self->ratios[i] != NULL; i++)
+    {
+      g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_copy (self->options);
+
+      options->aspect_ratio = g_strdup (self->ratios[i]);
+      if (!chiaro_generation_options_validate (options, self->model,
+                                               g_strv_length (self->refs), &error))
+        return usage_error (error->message);
+    }
+
+  return CHIARO_CLI_EXIT_OK;
+}
+
+static int
+load_images (Generate *self)
+{
+  self->references = g_ptr_array_new_with_free_func (g_object_unref);
+  self->labels = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->input != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (self->input);
+      g_autoptr(GError) error = NULL;
+
+      self->canvas = chiaro_image_new_from_file (file, NULL, &error);
+      if (self->canvas == NULL)
+        {
+          g_printerr ("chiaro-cli generate: %s\n", error->message);
+          return CHIARO_CLI_EXIT_INPUT;
+        }
+    }
+
+  for (guint i = 0; self->refs != NULL && self->refs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strdup (self->refs[i]);
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GError) error = NULL;
+      ChiaroImage *image;
+      char *label = NULL;
+      char *equals = strrchr (path, '=');
+
+      /* IMAGE=LABEL, unless the whole argument names a file that has '=' in its name. */
+      if (equals != NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          *equals = '\0';
+          label = g_strdup (equals + 1);
+        }
+
+      file = g_file_new_for_commandline_arg (path);
+      image = chiaro_image_new_from_file (file, NULL, &error);
+      if (image == NULL)
+        {
+          g_free (label);
+          g_printerr ("chiaro-cli generate: %s\n", error->message);
+          return CHIARO_CLI_EXIT_INPUT;
+        }
+      g_ptr_array_add (self->references, image);
+      g_ptr_array_add (self->labels, label);
+    }
+
+  return CHIARO_CLI_EXIT_OK;
+}
+
+static ChiaroPlanInput *
+make_plan_input (Generate   *self,
+                 const char *ratio)
+{
+  g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_copy (self->options);
+  ChiaroPlanInput *input;
+
+  if (!g_str_equal (ratio, "auto"))
+    options->aspect_ratio = g_strdup (ratio);
+
+  input = chiaro_plan_input_new (self->model, options, self->prompt);
+  if (self->canvas != NULL)
+    input->canvas = g_object_ref (self->canvas);
+  for (guint i = 0; i < self->references->len; i++)
+    chiaro_plan_input_add_reference (input, g_ptr_array_index (self->references, i),
+                                     g_ptr_array_index (self->labels, i));
+  return input;
+}
+
+static int
+exit_status_for_error (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CHIARO_CLI_EXIT_INTERRUPTED;
+  if (error->domain == CHIARO_CODEC_ERROR || error->domain == G_FILE_ERROR ||
+      error->domain == G_IO_ERROR)
+    return CHIARO_CLI_EXIT_INPUT;
+  if (error->domain != CHIARO_API_ERROR)
+    return CHIARO_CLI_EXIT_FAILED;
+
+  switch ((ChiaroApiError) error->code)
+    {
+    case CHIARO_API_ERROR_UNSUPPORTED_OPTION:
+      return CHIARO_CLI_EXIT_USAGE;
+
+    case CHIARO_API_ERROR_PROMPT_BLOCKED:
+    case CHIARO_API_ERROR_IMAGE_SAFETY:
+    case CHIARO_API_ERROR_REFUSED:
+    case CHIARO_API_ERROR_RECITATION:
+    case CHIARO_API_ERROR_NO_IMAGE:
+    case CHIARO_API_ERROR_MAX_TOKENS:
+    case CHIARO_API_ERROR_MODEL_FAILED:
+      return CHIARO_CLI_EXIT_REFUSED;
+
+    case CHIARO_API_ERROR_CANCELLED:
+      return CHIARO_CLI_EXIT_INTERRUPTED;
+
+    case CHIARO_API_ERROR_INVALID_REQUEST:
+    case CHIARO_API_ERROR_UNAUTHORIZED:
+    case CHIARO_API_ERROR_PERMISSION_DENIED:
+    case CHIARO_API_ERROR_LOCATION_UNSUPPORTED:
+    case CHIARO_API_ERROR_MODEL_NOT_FOUND:
+    case CHIARO_API_ERROR_RATE_LIMITED:
+    case CHIARO_API_ERROR_QUOTA_EXHAUSTED:
+    case CHIARO_API_ERROR_SERVER:
+    case CHIARO_API_ERROR_UNAVAILABLE:
+    case CHIARO_API_ERROR_TIMEOUT:
+    case CHIARO_API_ERROR_NETWORK:
+    case CHIARO_API_ERROR_INSECURE_ENDPOINT:
+    case CHIARO_API_ERROR_BAD_RESPONSE:
+    case CHIARO_API_ERROR_MISSING_SIGNATURE:
+    default:
+      return CHIARO_CLI_EXIT_FAILED;
+    }
+}
+
+/* The first failure decides the status; an interruption beats everything. */
+static void
+note_failure (Generate     *self,
+              const GError *error)
+{
+  int status = exit_status_for_error (error);
+
+  if (status == CHIARO_CLI_EXIT_INTERRUPTED || self->status == CHIARO_CLI_EXIT_OK)
+    self->status = status;
+}
+
+static char *
+output_label (Output *output)
+{
+  return g_strdup_printf ("%s #%u", output->aspect != NULL ? output->aspect : "auto",
+                          output->index);
+}
+
+static void
+on_progress (const ChiaroGenerationProgress *progress,
+             gpointer                        user_data)
+{
+  Output *output = user_data;
+  const ChiaroHttpProgress *http = &progress->http;
+  g_autofree char *label = NULL;
+
+  if (!output->generate->progress)
+    return;
+
+  label = output_label (output);
+  switch (http->phase)
+    {
+    case CHIARO_HTTP_PHASE_RETRY_WAIT:
+      /* Translators: %s names the output ("16:9 #2"); then seconds, attempt, attempts. */
+      g_printerr (_("%s: retrying in %.1f s (attempt %u)\n"), label,
+                  http->retry_delay_ms / 1000.0, http->attempt);
+      break;
+
+    case CHIARO_HTTP_PHASE_WAITING:
+      if (output->last_phase != http->phase)
+        g_printerr (_("%s: waiting for the model…\n"), label);
+      break;
+
+    case CHIARO_HTTP_PHASE_RECEIVING:
+      if (output->last_phase != http->phase)
+        g_printerr (_("%s: receiving the image…\n"), label);
+      break;
+
+    case CHIARO_HTTP_PHASE_CONNECTING:
+    case CHIARO_HTTP_PHASE_SENDING:
+    case CHIARO_HTTP_PHASE_DONE:
+    default:
+      break;
+    }
+  output->last_phase = http->phase;
+}
+
+/* Writes the final image: the bytes as received when their format matches the file name,
+ * converted otherwise. */
+static gboolean
+write_output (Output      *output,
+              ChiaroPart  *image,
+              GError     **error)
+{
+  const char *wanted = mime_for_output (output->path);
+  const char *have = image->sniffed_mime_type;
+  g_autoptr(ChiaroImage) probe = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  probe = chiaro_image_new_from_bytes (image->data, output->path, error);
+  if (probe == NULL)
+    return FALSE;
+
+  if (have != NULL && g_str_equal (have, wanted))
+    {
+      bytes = g_bytes_ref (image->data);
+    }
+  else
+    {
+      g_autoptr(GdkPixbuf) pixbuf = chiaro_image_decode (probe, NULL, error);
+      g_autofree char *buffer = NULL;
+      gsize size;
+      const char *type = g_str_equal (wanted, "image/png") ? "png"
+                         : g_str_equal (wanted, "image/jpeg") ? "jpeg" : "webp";
+
+      if (pixbuf == NULL)
+        return FALSE;
+      if (g_str_equal (type, "png"))
+        {
+          if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, type, error, NULL))
+            return FALSE;
+        }
+      else if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, type, error,
+                                           "quality", "95", NULL))
+        {
+          return FALSE;
+        }
+      bytes = g_bytes_new_take (g_steal_pointer (&buffer), size);
+    }
+
+  if (!g_file_set_contents (output->path, g_bytes_get_data (bytes, NULL),
+                            g_bytes_get_size (bytes), error))
+    return FALSE;
+
+  output->width = chiaro_image_get_width (probe);
+  output->height = chiaro_image_get_height (probe);
+  output->mime_type = wanted;
+  output->written = TRUE;
+  return TRUE;
+}
+
+static void
+finish_one (Generate *self)
+{
+  g_assert (self->pending > 0);
+
+  if (--self->pending == 0)
+    g_main_loop_quit (self->loop);
+}
+
+static void
+on_generated (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Output *output = user_data;
+  Generate *self = output->generate;
+  g_autofree char *label = output_label (output);
+  ChiaroPart *image;
+
+  output->result = chiaro_provider_generate_finish (CHIARO_PROVIDER (source), res,
+                                                    &output->error);
+  if (output->result != NULL)
+    {
+      image = chiaro_generation_result_get_final_image (output->result);
+      if (!write_output (output, image, &output->error))
+        g_prefix_error (&output->error, "%s: ", output->path);
+    }
+
+  if (output->error != NULL)
+    {
+      note_failure (self, output->error);
+      if (!g_error_matches (output->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_printerr ("chiaro-cli generate: %s: %s\n", label, output->error->message);
+    }
+  else if (self->progress)
+    {
+      g_printerr (_("%s: wrote %s\n"), label, output->path);
+    }
+
+  finish_one (self);
+}
+
+static void
+send_variants (Generate   *self,
+               const char *ratio,
+               ChiaroPlan *plan)
+{
+  gboolean several = g_strv_length (self->ratios) * self->variants > 1;
+
+  for (guint i = 0; i < plan->changes->len; i++)
+    {
+      ChiaroPlanChange *change = g_ptr_array_index (plan->changes, i);
+
+      if (!g_ptr_array_find_with_equal_func (self->changes, change->message, g_str_equal, NULL))
+        g_ptr_array_add (self->changes, g_strdup (change->message));
+    }
+
+  for (int v = 1; v <= self->variants; v++)
+    {
+      g_autoptr(ChiaroGenerationRequest) request = NULL;
+      Output *output = g_new0 (Output, 1);
+
+      output->generate = self;
+      output->aspect = g_str_equal (ratio, "auto") ? NULL : g_strdup (ratio);
+      output->index = v;
+      output->path = output_path_for (self->output, output->aspect, v, several);
+      g_ptr_array_add (self->outputs, output);
+
+      /* Variants with one seed would be one image several times: each gets its own. */
+      if (v > 1 && plan->request->options->has_seed)
+        {
+          g_autoptr(ChiaroGenerationOptions) options =
+            chiaro_generation_options_copy (plan->request->options);
+
+          options->seed = (gint32) ((guint32) options->seed + (guint32) (v - 1));
+          request = chiaro_generation_request_new (plan->request->model, options);
+          for (guint i = 0; i < plan->request->contents->len; i++)
+            chiaro_generation_request_add_content (request,
+                                                   g_ptr_array_index (plan->request->contents, i));
+        }
+      else
+        {
+          request = chiaro_generation_request_ref (plan->request);
+        }
+      chiaro_generation_request_set_model_id (request, self->model_id);
+
+      self->pending++;
+      chiaro_provider_generate_async (self->provider, request, on_progress, output, NULL,
+                                      self->cancellable, on_generated, output);
+    }
+}
+
+typedef struct
+{
+  Generate *generate;
+  char     *ratio;
+} PlanCall;
+
+static void
+on_planned (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  PlanCall *call = user_data;
+  Generate *self = call->generate;
+  g_autoptr(ChiaroPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plan = chiaro_request_planner_plan_finish (CHIARO_REQUEST_PLANNER (source), res, &error);
+  if (plan == NULL)
+    {
+      note_failure (self, error);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_printerr ("chiaro-cli generate: %s\n", error->message);
+    }
+  else if (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      send_variants (self, call->ratio, plan);
+    }
+
+  g_free (call->ratio);
+  g_free (call);
+  finish_one (self);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Generate *self = user_data;
+
+  self->interrupted = TRUE;
+  self->status = CHIARO_CLI_EXIT_INTERRUPTED;
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+add_usage (JsonBuilder *builder,
+           Generate    *self)
+{
+  gint64 prompt = 0, output = 0, total = 0;
+
+  for (guint i = 0; i < self->outputs->len; i++)
+    {
+      Output *o = g_ptr_array_index (self->outputs, i);
+
+      if (o->result == NULL || !o->result->usage.known)
+        continue;
+      prompt += o->result->usage.prompt_tokens;
+      output += o->result->usage.candidates_tokens + o->result->usage.thoughts_tokens;
+      total += o->result->usage.total_tokens;
+    }
+
+  json_builder_set_member_name (builder, "usage");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "prompt_tokens");
+  json_builder_add_int_value (builder, prompt);
+  json_builder_set_member_name (builder, "output_tokens");
+  json_builder_add_int_value (builder, output);
+  json_builder_set_member_name (builder, "total_tokens");
+  json_builder_add_int_value (builder, total);
+  json_builder_end_object (builder);
+}
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_output (JsonBuilder *builder,
+            Output      *output)
+{
+  ChiaroGenerationResult *result = output->result;
+
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "path", output->written ? output->path : NULL);
+  add_nullable_string (builder, "aspect", output->aspect);
+  json_builder_set_member_name (builder, "variant");
+  json_builder_add_int_value (builder, output->index);
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, output->width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, output->height);
+  add_nullable_string (builder, "mime", output->mime_type);
+  add_nullable_string (builder, "status", output->written ? "ok" : "failed");
+  add_nullable_string (builder, "error", output->error != NULL ? output->error->message : NULL);
+  add_nullable_string (builder, "error_reason",
+                       output->error != NULL ? chiaro_api_error_get_reason (output->error) : NULL);
+  add_nullable_string (builder, "text", result != NULL ? result->text : NULL);
+  add_nullable_string (builder, "finish_reason", result != NULL ? result->finish_reason : NULL);
+  json_builder_set_member_name (builder, "attempts");
+  json_builder_add_int_value (builder, result != NULL ? result->attempts
+                                      : output->error != NULL ? chiaro_api_error_get_attempts (output->error) : 0);
+  json_builder_set_member_name (builder, "cost_usd");
+  if (result != NULL && result->cost_usd >= 0)
+    json_builder_add_double_value (builder, result->cost_usd);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
+static double
+estimate_cost (Generate *self)
+{
+  guint n_outputs = g_strv_length (self->ratios) * self->variants;
+  guint n_inputs = self->references->len + (self->canvas != NULL ? 1 : 0);
+
+  return chiaro_model_info_estimate_cost (self->model, self->size, n_outputs, n_inputs,
+                                          strlen (self->prompt));
+}
+
+static void
+add_cost (JsonBuilder *builder,
+          double       cost)
+{
+  json_builder_set_member_name (builder, "estimated_cost_usd");
+  if (cost >= 0)
+    json_builder_add_double_value (builder, cost);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+report (Generate *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *text = NULL;
+  const char *finish_reason = NULL;
+  guint retries = 0;
+
+  for (guint i = 0; i < self->outputs->len; i++)
+    {
+      Output *output = g_ptr_array_index (self->outputs, i);
+
+      if (output->result != NULL)
+        {
+          retries += output->result->attempts - 1;
+          if (text == NULL)
+            text = output->result->text;
+          if (finish_reason == NULL)
+            finish_reason = output->result->finish_reason;
+        }
+      else if (output->error != NULL)
+        {
+          retries += chiaro_api_error_get_attempts (output->error) - 1;
+          if (finish_reason == NULL && output->error->domain == CHIARO_API_ERROR)
+            finish_reason = chiaro_api_error_get_reason (output->error);
+        }
+    }
+
+  if (!self->json)
+    {
+      for (guint i = 0; i < self->outputs->len; i++)
+        {
+          Output *output = g_ptr_array_index (self->outputs, i);
+
+          if (output->written)
+            g_print ("%s\n", output->path);
+        }
+      if (text != NULL)
+        g_printerr ("%s\n", text);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "outputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->outputs->len; i++)
+    add_output (builder, g_ptr_array_index (self->outputs, i));
+  json_builder_end_array (builder);
+  add_nullable_string (builder, "text", text);
+  add_nullable_string (builder, "finish_reason", finish_reason);
+  add_usage (builder, self);
+  add_cost (builder, estimate_cost (self));
+  json_builder_set_member_name (builder, "retries");
+  json_builder_add_int_value (builder, retries);
+  add_nullable_string (builder, "model", self->model_id);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->changes->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (self->changes, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+/* --dry-run: the requests as they would be sent, image data elided, and the estimate. */
+static int
+dry_run (Generate *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "requests");
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; self->ratios[i] != NULL; i++)
+    {
+      g_autoptr(ChiaroPlanInput) input = make_plan_input (self, self->ratios[i]);
+      g_autoptr(ChiaroPlan) plan = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *uri = NULL;
+
+      plan = chiaro_request_planner_plan (self->planner, input, NULL, &error);
+      if (plan == NULL)
+        {
+          g_printerr ("chiaro-cli generate: %s\n", error->message);
+          return exit_status_for_error (error);
+        }
+      chiaro_generation_request_set_model_id (plan->request, self->model_id);
+
+      uri = chiaro_provider_dup_request_uri (self->provider, plan->request);
+      body = chiaro_provider_build_body (self->provider, plan->request, TRUE);
+      if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                       g_bytes_get_size (body), &error))
+        g_error ("the request body is not JSON: %s", error->message);
+
+      json_builder_begin_object (builder);
+      add_nullable_string (builder, "aspect", g_str_equal (self->ratios[i], "auto") ? NULL
+                                                                                     : self->ratios[i]);
+      json_builder_set_member_name (builder, "variants");
+      json_builder_add_int_value (builder, self->variants);
+      add_nullable_string (builder, "url", uri);
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+      json_builder_set_member_name (builder, "changes");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < plan->changes->len; j++)
+        json_builder_add_string_value (builder,
+                                       ((ChiaroPlanChange *) g_ptr_array_index (plan->changes, j))->message);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+  add_cost (builder, estimate_cost (self));
+  add_nullable_string (builder, "model", self->model_id);
+  json_builder_end_object (builder);
+  print_json (builder);
+  return CHIARO_CLI_EXIT_OK;
+}
+
+static void
+on_key (GObject      *source,
+        GAsyncResult *res,
+        gpointer      user_data)
+{
+  char **key = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *key = chiaro_api_key_lookup_finish (res, &error);
+  if (error != NULL)
+    g_debug ("keyring lookup failed: %s", error->message);
+  if (*key == NULL)
+    *key = g_strdup ("");
+}
+
+static char *
+find_key (Generate *self)
+{
+  char *key = NULL;
+
+  chiaro_api_key_lookup_async (self->provider_name, self->endpoint, self->cancellable,
+                               on_key, &key);
+  while (key == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (*key == '\0')
+    g_clear_pointer (&key, g_free);
+  return key;
+}
+
+static void
+make_provider (Generate   *self,
+               const char *key)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(ChiaroHttpClient) http = NULL;
+
+  /* Every variant is its own request, and they all go out at once. */
+  session = soup_session_new_with_options ("max-conns-per-host", 2 * MAX_VARIANTS * 4,
+                                           "max-conns", 4 * MAX_VARIANTS * 4,
+                                           NULL);
+  http = chiaro_http_client_new (session);
+  chiaro_http_client_set_max_attempts (http, self->retries + 1);
+  chiaro_http_client_set_timeout (http, self->timeout);
+
+  if (g_str_equal (self->provider_name, "openai"))
+    self->provider = CHIARO_PROVIDER (chiaro_openai_provider_new (http, self->endpoint, key));
+  else
+    self->provider = CHIARO_PROVIDER (chiaro_gemini_provider_new (http, self->endpoint, key));
+}
+
+static int
+run (Generate *self)
+{
+  g_autofree char *key = NULL;
+  guint sigint_id, sigterm_id;
+  int status;
+
+  if ((status = check_options (self)) != CHIARO_CLI_EXIT_OK ||
+      (status = check_model (self)) != CHIARO_CLI_EXIT_OK ||
+      (status = load_images (self)) != CHIARO_CLI_EXIT_OK)
+    return status;
+
+  if (self->endpoint == NULL)
+    self->endpoint = g_strdup (g_getenv ("CHIARO_ENDPOINT"));
+  if (self->endpoint == NULL)
+    self->endpoint = g_strdup (g_str_equal (self->provider_name, "openai")
+                               ? CHIARO_OPENAI_DEFAULT_ENDPOINT : CHIARO_GEMINI_DEFAULT_ENDPOINT);
+
+  self->cancellable = g_cancellable_new ();
+  self->planner = chiaro_request_planner_new ();
+  self->outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) output_free);
+  self->changes = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->dry_run)
+    {
+      make_provider (self, "");
+      return dry_run (self);
+    }
+
+  key = find_key (self);
+  if (key == NULL)
+    {
+      g_printerr ("chiaro-cli generate: %s\n",
+                  _("No API key. Set CHIARO_API_KEY (or GEMINI_API_KEY / OPENAI_API_KEY), "
+                    "or save a key in Chiaro's preferences."));
+      return CHIARO_CLI_EXIT_FAILED;
+    }
+  make_provider (self, key);
+
+  self->loop = g_main_loop_new (NULL, FALSE);
+  self->progress = isatty (STDERR_FILENO);
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, self);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, self);
+
+  for (guint i = 0; self->ratios[i] != NULL; i++)
+    {
+      PlanCall *call = g_new0 (PlanCall, 1);
+
+      call->generate = self;
+      call->ratio = g_strdup (self->ratios[i]);
+      self->pending++;
+      chiaro_request_planner_plan_async (self->planner, make_plan_input (self, self->ratios[i]),
+                                         self->cancellable, on_planned, call);
+    }
+
+  g_main_loop_run (self->loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  report (self);
+  return self->status;
+}
+
+/**
+ * chiaro_cli_generate_command:
+ * @argc: the argument count
+ * @argv: (array length=argc): the arguments, argv[0] being "generate"
+ *
+ * Returns: the exit status of DESIGN §8
+ */
+int
+chiaro_cli_generate_command (int    argc,
+                             char **argv)
+{
+  g_auto(Generate) self = {
+    .variants = 1,
+    .temperature = -1,
+    .top_p = -1,
+    .timeout = 300,
+    .retries = 4,
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "prompt", 0, 0, G_OPTION_ARG_STRING, &self.prompt, N_("What to draw or change"), N_("TEXT") },
+    { "input", 0, 0, G_OPTION_ARG_FILENAME, &self.input, N_("The photo to edit"), N_("IMAGE") },
+    { "ref", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &self.refs, N_("A reference image, with an optional label"), N_("IMAGE[=LABEL]") },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &self.output, N_("Where to write the image (.png, .jpg, .webp)"), N_("FILE") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &self.model_id, N_("The model id"), N_("ID") },
+    { "aspect", 0, 0, G_OPTION_ARG_STRING, &self.aspect, N_("Aspect ratios, comma-separated, or auto"), N_("RATIO[,RATIO…]") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &self.size, N_("Resolution: 512, 1K, 2K or 4K"), N_("SIZE") },
+    { "variants", 0, 0, G_OPTION_ARG_INT, &self.variants, N_("Images per aspect ratio (1–8)"), N_("N") },
+    { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &self.temperature, N_("Sampling temperature (0–2)"), N_("F") },
+    { "top-p", 0, 0, G_OPTION_ARG_DOUBLE, &self.top_p, N_("Nucleus sampling (0–1)"), N_("F") },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &self.seed, N_("Seed for repeatable results"), N_("N") },
+    { "grounding", 0, 0, G_OPTION_ARG_NONE, &self.grounding, N_("Let the model search the web"), NULL },
+    { "system", 0, 0, G_OPTION_ARG_STRING, &self.system, N_("A system instruction"), N_("TEXT") },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &self.provider_name, N_("gemini or openai"), N_("NAME") },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &self.endpoint, N_("The API's base URL"), N_("URL") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &self.timeout, N_("Seconds to wait for each answer"), N_("SECONDS") },
+    { "retries", 0, 0, G_OPTION_ARG_INT, &self.retries, N_("Retries after a busy or failed server (default 4)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &self.json, N_("Print one JSON object on standard output"), NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &self.dry_run, N_("Print the request and its cost; send nothing"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Create or edit images with a Gemini image model."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc > 1)
+    return usage_error (_("Unexpected arguments; put the prompt in --prompt"));
+
+  if (self.provider_name == NULL)
+    self.provider_name = g_strdup ("gemini");
+
+  return run (&self);
+}
