@@ -1,0 +1,561 @@
+/* chiaro-wire-util.c — helpers the Gemini and OpenAI-compatible wire formats share
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * JSON access that tolerates both spellings of a member and numbers written as strings,
+ * short and safe excerpts of server answers for error details (never a base64 blob, never
+ * more than a few hundred characters, always valid UTF-8), strict base64 decoding and the
+ * errors that only an HTTP status tells apart.
+ */
+
+#define G_LOG_DOMAIN "chiaro-wire"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chiaro-wire-util.h"
+
+/* A run of base64 characters this long in an excerpt is a payload, not words. */
+#define BASE64_RUN_MIN 64
+
+static const char *
+skip_space (const char *p,
+            const char *end)
+{
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  return p;
+}
+
+/**
+ * chiaro_wire_parse_json:
+ * @body: (nullable): an answer's body
+ * @error: an empty body, a web page or text that is not JSON fills this with
+ *   %CHIARO_API_ERROR_BAD_RESPONSE
+ *
+ * Returns: (transfer full): the root node
+ */
+JsonNode *
+chiaro_wire_parse_json (GBytes  *body,
+                        GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data = NULL;
+  const char *start;
+  gsize size = 0;
+  JsonNode *root;
+
+  if (body != NULL)
+    data = g_bytes_get_data (body, &size);
+  start = data != NULL ? skip_space (data, data + size) : NULL;
+
+  if (start == NULL || start == data + size)
+    {
+      chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
+                            _("The server sent an empty answer. Try again."),
+                            "empty body", 0, NULL);
+      return NULL;
+    }
+
+  if (*start == '<')
+    {
+      g_autofree char *excerpt = chiaro_wire_excerpt (data, size);
+
+      chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
+                            _("The server sent a web page instead of an answer. A proxy, "
+                              "firewall or sign-in page may be in the way."),
+                            excerpt, 0, NULL);
+      return NULL;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, size, &local_error))
+    {
+      g_autofree char *excerpt = chiaro_wire_excerpt (data, size);
+      g_autofree char *detail = g_strdup_printf ("%s: %s", local_error->message, excerpt);
+
+      chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
+                            _("The answer from the server was cut off or is not valid JSON. "
+                              "Try again."),
+                            detail, 0, NULL);
+      return NULL;
+    }
+
+  root = json_parser_steal_root (parser);
+  if (root == NULL)
+    {
+      chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
+                            _("The server sent an empty answer. Try again."),
+                            "empty body", 0, NULL);
+      return NULL;
+    }
+
+  return root;
+}
+
+static gboolean
+is_base64_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+}
+
+/**
+ * chiaro_wire_excerpt:
+ * @data: (array length=size): text from a server
+ * @size: its size
+ *
+ * A short, printable excerpt for an error's details: whitespace and control characters
+ * collapse to one space, HTML tags are dropped, runs of base64 are replaced by "[…]",
+ * invalid UTF-8 becomes U+FFFD, and at most %CHIARO_WIRE_EXCERPT_MAX characters are kept.
+ *
+ * Returns: (transfer full): the excerpt
+ */
+char *
+chiaro_wire_excerpt (const char *data,
+                     gsize       size)
+{
+  const char *end = data + size;
+  const char *p = skip_space (data, end);
+  GString *out = g_string_new (NULL);
+  gboolean html = p < end && *p == '<';
+  gboolean in_tag = FALSE;
+  gboolean last_space = TRUE;
+  guint n_chars = 0;
+
+  while (p < end && n_chars < CHIARO_WIRE_EXCERPT_MAX)
+    {
+      char c = *p;
+
+      if (html && (in_tag || c == '<'))
+        {
+          in_tag = c != '>';
+          if (!in_tag && !last_space)
+            {
+              g_string_append_c (out, ' ');
+              last_space = TRUE;
+              n_chars++;
+            }
+          p++;
+          continue;
+        }
+
+      if (is_base64_char (c))
+        {
+          const char *q = p;
+
+          while (q < end && is_base64_char (*q))
+            q++;
+
+          if (q - p >= BASE64_RUN_MIN)
+            {
+              g_string_append (out, "[…]");
+              n_chars += 3;
+            }
+          else
+            {
+              gsize take = MIN ((gsize) (q - p), (gsize) (CHIARO_WIRE_EXCERPT_MAX - n_chars));
+
+              g_string_append_len (out, p, take);
+              n_chars += take;
+              if (take < (gsize) (q - p))
+                {
+                  p += take;
+                  break;
+                }
+            }
+          last_space = FALSE;
+          p = q;
+          continue;
+        }
+
+      if ((guchar) c <= 0x20 || c == 0x7f)
+        {
+          if (!last_space)
+            {
+              g_string_append_c (out, ' ');
+              n_chars++;
+            }
+          last_space = TRUE;
+          p++;
+          continue;
+        }
+
+      last_space = FALSE;
+      n_chars++;
+      if ((guchar) c < 0x80)
+        {
+          g_string_append_c (out, c);
+          p++;
+        }
+      else
+        {
+          gunichar ch = g_utf8_get_char_validated (p, end - p);
+
+          if (ch == (gunichar) -1 || ch == (gunichar) -2)
+            {
+              g_string_append_unichar (out, 0xfffd);
+              p++;
+            }
+          else
+            {
+              g_string_append_unichar (out, ch);
+              p = g_utf8_next_char (p);
+            }
+        }
+    }
+
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+
+  if (skip_space (p, end) < end)
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * chiaro_wire_excerpt_bytes:
+ * @body: (nullable): a body
+ *
+ * Returns: (transfer full): chiaro_wire_excerpt() of @body, "" when there is none
+ */
+char *
+chiaro_wire_excerpt_bytes (GBytes *body)
+{
+  gsize size = 0;
+  const char *data;
+
+  if (body == NULL)
+    return g_strdup ("");
+
+  data = g_bytes_get_data (body, &size);
+  if (data == NULL)
+    return g_strdup ("");
+  return chiaro_wire_excerpt (data, size);
+}
+
+/**
+ * chiaro_wire_shorten:
+ * @text: text from the model
+ * @max_chars: how many characters to keep at most
+ *
+ * For quoting in a message: whitespace collapses to single spaces, the ends are trimmed and
+ * what is longer than @max_chars is cut at a character boundary and ends with "…".
+ *
+ * Returns: (transfer full): the shortened text
+ */
+char *
+chiaro_wire_shorten (const char *text,
+                     guint       max_chars)
+{
+  GString *out = g_string_new (NULL);
+  gboolean last_space = TRUE;
+  guint n_chars = 0;
+  const char *p;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (ch) || g_unichar_iscntrl (ch))
+        {
+          if (!last_space)
+            {
+              g_string_append_c (out, ' ');
+              n_chars++;
+            }
+          last_space = TRUE;
+        }
+      else
+        {
+          if (n_chars >= max_chars)
+            break;
+          g_string_append_unichar (out, ch);
+          n_chars++;
+          last_space = FALSE;
+        }
+    }
+
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+  if (*p != '\0')
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *camel,
+            const char *snake)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, camel);
+  if (node == NULL && snake != NULL)
+    node = json_object_get_member (object, snake);
+  return node;
+}
+
+/* The object member spelt @camel or @snake, or NULL when absent, null or not an object. */
+JsonObject *
+chiaro_wire_get_object (JsonObject *object,
+                        const char *camel,
+                        const char *snake)
+{
+  JsonNode *node = get_member (object, camel, snake);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+JsonArray *
+chiaro_wire_get_array (JsonObject *object,
+                       const char *camel,
+                       const char *snake)
+{
+  JsonNode *node = get_member (object, camel, snake);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+const char *
+chiaro_wire_get_string (JsonObject *object,
+                        const char *camel,
+                        const char *snake)
+{
+  JsonNode *node = get_member (object, camel, snake);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Reads an integer written as a JSON number or, as proto3 JSON writes 64-bit numbers, as a
+ * string of digits. */
+gboolean
+chiaro_wire_get_int (JsonObject *object,
+                     const char *camel,
+                     const char *snake,
+                     gint64     *out_value)
+{
+  JsonNode *node = get_member (object, camel, snake);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    {
+      *out_value = json_node_get_int (node);
+      return TRUE;
+    }
+  if (type == G_TYPE_DOUBLE)
+    {
+      double value = json_node_get_double (node);
+
+      if (value < (double) G_MININT64 || value > (double) G_MAXINT64)
+        return FALSE;
+      *out_value = (gint64) value;
+      return TRUE;
+    }
+  if (type == G_TYPE_STRING)
+    return g_ascii_string_to_signed (json_node_get_string (node), 10, G_MININT64, G_MAXINT64,
+                                     out_value, NULL);
+  return FALSE;
+}
+
+/**
+ * chiaro_wire_decode_base64:
+ * @text: (array length=length): base64 text
+ * @length: its length
+ * @out_bytes: (out): the decoded bytes
+ *
+ * Standard base64, padding optional; line breaks are allowed, anything else outside the
+ * alphabet (and padding anywhere but at the end) is refused.
+ *
+ * Returns: %FALSE when @text is not base64
+ */
+gboolean
+chiaro_wire_decode_base64 (const char  *text,
+                           gsize        length,
+                           GBytes     **out_bytes)
+{
+  gsize n_padding = 0;
+  gsize n_symbols = 0;
+  guchar *decoded;
+  gsize decoded_len;
+  int state = 0;
+  guint save = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '\r' || c == '\n')
+        continue;
+      if (c == '=')
+        {
+          n_padding++;
+          continue;
+        }
+      if (n_padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
+        return FALSE;
+      n_symbols++;
+    }
+
+  if (n_padding > 2 || n_symbols % 4 == 1 || (n_padding > 0 && (n_symbols + n_padding) % 4 != 0))
+    return FALSE;
+
+  decoded = g_malloc ((length / 4) * 3 + 3);
+  decoded_len = g_base64_decode_step (text, length, decoded, &state, &save);
+  *out_bytes = g_bytes_new_take (decoded, decoded_len);
+  return TRUE;
+}
+
+/**
+ * chiaro_wire_append_text:
+ * @text: the text so far
+ * @piece: the next piece
+ * @new_paragraph: whether @piece starts a new paragraph rather than continuing the text
+ *
+ * Pieces that continue the text (streamed deltas) are appended as they are; a new paragraph
+ * is separated from the text before by one blank line, whatever whitespace either side had.
+ */
+void
+chiaro_wire_append_text (GString    *text,
+                         const char *piece,
+                         gboolean    new_paragraph)
+{
+  if (new_paragraph && text->len > 0)
+    {
+      while (text->len > 0 && g_ascii_isspace (text->str[text->len - 1]))
+        g_string_truncate (text, text->len - 1);
+      while (g_ascii_isspace (*piece))
+        piece++;
+      if (text->len > 0 && *piece != '\0')
+        g_string_append (text, "\n\n");
+    }
+
+  g_string_append (text, piece);
+}
+
+/* The text with its ends trimmed, or NULL when nothing is left. Frees @text. */
+char *
+chiaro_wire_finish_text (GString *text)
+{
+  char *result = g_strstrip (g_string_free (text, FALSE));
+
+  if (*result == '\0')
+    {
+      g_free (result);
+      return NULL;
+    }
+
+  /* g_strstrip moves the text to the start of the same block. */
+  return result;
+}
+
+/**
+ * chiaro_wire_set_status_error:
+ * @error: (out) (optional): where to put the error
+ * @status: the HTTP status of an answer that was not a success
+ * @detail: (nullable): what the server said
+ * @reason: (nullable): the machine-readable reason
+ *
+ * The error for a status when the body says nothing more useful.
+ */
+void
+chiaro_wire_set_status_error (GError     **error,
+                              guint        status,
+                              const char  *detail,
+                              const char  *reason)
+{
+  g_autofree char *message = NULL;
+  ChiaroApiError code;
+
+  switch (status)
+    {
+    case 400:
+      code = CHIARO_API_ERROR_INVALID_REQUEST;
+      message = g_strdup (_("The server did not accept the request."));
+      break;
+
+    case 401:
+      code = CHIARO_API_ERROR_UNAUTHORIZED;
+      message = g_strdup (_("The API key was not accepted. Check the key in Preferences."));
+      break;
+
+    case 402:
+      code = CHIARO_API_ERROR_QUOTA_EXHAUSTED;
+      message = g_strdup (_("The account has no credit left. Add credit or enable billing "
+                            "to continue."));
+      break;
+
+    case 403:
+      code = CHIARO_API_ERROR_PERMISSION_DENIED;
+      message = g_strdup (_("This API key is not allowed to use this model."));
+      break;
+
+    case 404:
+      code = CHIARO_API_ERROR_MODEL_NOT_FOUND;
+      message = g_strdup (_("The model is not available. Choose another model."));
+      break;
+
+    case 408:
+    case 504:
+      code = CHIARO_API_ERROR_TIMEOUT;
+      message = g_strdup (_("The server took too long to answer. Try again."));
+      break;
+
+    case 429:
+      code = CHIARO_API_ERROR_RATE_LIMITED;
+      message = g_strdup (_("Too many requests in a short time. Wait a minute and try again."));
+      break;
+
+    case 503:
+      code = CHIARO_API_ERROR_UNAVAILABLE;
+      message = g_strdup (_("The model is overloaded right now. Try again in a few minutes."));
+      break;
+
+    default:
+      if (status >= 500 && status <= 599)
+        {
+          code = CHIARO_API_ERROR_SERVER;
+          /* Translators: %u is an HTTP status such as 500. */
+          message = g_strdup_printf (_("The server ran into a problem (error %u). Try again "
+                                       "later."), status);
+        }
+      else if (status >= 400 && status <= 499)
+        {
+          code = CHIARO_API_ERROR_INVALID_REQUEST;
+          /* Translators: %u is an HTTP status such as 409. */
+          message = g_strdup_printf (_("The server refused the request (error %u)."), status);
+        }
+      else
+        {
+          code = CHIARO_API_ERROR_BAD_RESPONSE;
+          /* Translators: %u is an HTTP status such as 302. */
+          message = g_strdup_printf (_("The server sent an unexpected answer (HTTP status %u)."),
+                                     status);
+        }
+      break;
+    }
+
+  chiaro_api_error_set (error, code, message, detail, (int) status, reason);
+}
