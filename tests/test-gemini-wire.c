@@ -11,6 +11,7 @@
 
 #include "chiaro-api-error.h"
 #include "chiaro-gemini-wire.h"
+#include "chiaro-model-catalog.h"
 #include "chiaro-test-util.h"
 
 /* Helpers */
@@ -1022,6 +1023,70 @@ test_not_a_response (void)
   }
 }
 
+/* Large bodies are parsed with their long strings set aside (see chiaro-wire-util.c); every
+ * kind of string must still come back exactly. */
+static void
+test_large_strings (void)
+{
+  g_autoptr(GString) plain = g_string_new (NULL);
+  g_autoptr(GString) escaped = g_string_new (NULL);
+  g_autoptr(GString) escaped_json = g_string_new (NULL);
+  g_autoptr(GString) accented = g_string_new (NULL);
+  g_autoptr(GString) slashed = g_string_new (NULL);
+  g_autoptr(GString) long_key = g_string_new (NULL);
+  const char *markers[] = { "ordinary", "\\u0001chiaro-lift:0" };
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_string_append (plain, "plain words ");
+      g_string_append (escaped, "line \"quoted\"\n");
+      g_string_append (escaped_json, "line \\\"quoted\\\"\\n");
+      g_string_append (accented, "éà ");
+      g_string_append (long_key, "key");
+    }
+  for (const char *p = jpeg_b64; *p != '\0'; p++)
+    {
+      if (*p == '/')
+        g_string_append (slashed, "\\/");
+      else
+        g_string_append_c (slashed, *p);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      g_autofree char *parts =
+        g_strdup_printf ("{\"text\":\"%s\"},{\"text\":\"%s\"},{\"text\":\"%s\"},"
+                         "{\"inlineData\":{\"mimeType\":\"image/jpeg\",\"data\":\"%s\"},"
+                         "\"partMetadata\":{\"%s\":\"%s\"}},"
+                         "{\"text\":\"%s\"},"
+                         "{\"inlineData\":{\"mimeType\":\"image/jpeg\",\"data\":\"%s\"}}",
+                         plain->str, escaped_json->str, accented->str, jpeg_b64, long_key->str,
+                         plain->str, markers[i], slashed->str);
+      g_autoptr(GBytes) body = response_with_parts (parts, "STOP");
+      g_autoptr(ChiaroGenerationResult) result = NULL;
+      ChiaroPart *part;
+
+      g_test_message ("marker: %s", markers[i]);
+      g_assert_cmpuint (g_bytes_get_size (body), >, 256 * 1024);
+      result = parse_ok (body);
+      g_assert_cmpuint (result->content->parts->len, ==, 6);
+      g_assert_cmpstr (((ChiaroPart *) result->content->parts->pdata[0])->text, ==, plain->str);
+      g_assert_cmpstr (((ChiaroPart *) result->content->parts->pdata[1])->text, ==, escaped->str);
+      g_assert_cmpstr (((ChiaroPart *) result->content->parts->pdata[2])->text, ==, accented->str);
+      part = result->content->parts->pdata[3];
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (part->extra,
+                                                                                     "partMetadata"),
+                                                      long_key->str), ==, plain->str);
+      g_assert_cmpuint (result->images->len, ==, 2);
+      assert_image (result->images->pdata[0], "image/jpeg", 1800, 1200);
+      g_assert_true (g_bytes_equal (((ChiaroPart *) result->images->pdata[0])->data,
+                                    ((ChiaroPart *) result->images->pdata[1])->data));
+      if (i == 1)
+        g_assert_cmpstr (((ChiaroPart *) result->content->parts->pdata[4])->text, ==,
+                         "\001chiaro-lift:0");
+    }
+}
+
 /* A body cut in the middle of a large image: the detail shows where, not the data. */
 static void
 test_truncated_image_body (void)
@@ -1622,6 +1687,592 @@ test_http_error_excerpt (void)
   assert_safe_detail (long_error);
 }
 
+
+/* Requests */
+
+static ChiaroModelCatalog *catalog;
+
+/* The node at a dotted path such as "generationConfig.imageConfig.aspectRatio" or
+ * "contents.1.parts.0", or NULL. */
+static JsonNode *
+get_path (JsonNode   *root,
+          const char *path)
+{
+  g_auto(GStrv) steps = g_strsplit (path, ".", -1);
+  JsonNode *node = root;
+
+  for (guint i = 0; steps[i] != NULL && node != NULL; i++)
+    {
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          node = json_object_get_member (json_node_get_object (node), steps[i]);
+        }
+      else if (JSON_NODE_HOLDS_ARRAY (node) && g_ascii_isdigit (steps[i][0]))
+        {
+          JsonArray *array = json_node_get_array (node);
+          guint index = (guint) g_ascii_strtoull (steps[i], NULL, 10);
+
+          node = index < json_array_get_length (array) ? json_array_get_element (array, index)
+                                                       : NULL;
+        }
+      else
+        {
+          node = NULL;
+        }
+    }
+
+  return node;
+}
+
+static const char *
+get_path_string (JsonNode   *root,
+                 const char *path)
+{
+  JsonNode *node = get_path (root, path);
+
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+  return json_node_get_string (node);
+}
+
+static guint
+count_members (JsonNode   *root,
+               const char *path)
+{
+  JsonNode *node = get_path (root, path);
+
+  g_assert_nonnull (node);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_get_size (json_node_get_object (node));
+  return json_array_get_length (json_node_get_array (node));
+}
+
+static ChiaroGenerationRequest *
+new_request (const char                    *model_id,
+             const ChiaroGenerationOptions *options)
+{
+  g_autoptr(ChiaroModelInfo) info = chiaro_model_catalog_lookup (catalog, model_id);
+  ChiaroGenerationRequest *request = chiaro_generation_request_new (info, options);
+
+  chiaro_generation_request_set_model_id (request, model_id);
+  return request;
+}
+
+static ChiaroContent *
+user_turn (const char *text,
+           GBytes     *image)
+{
+  ChiaroContent *content = chiaro_content_new ("user");
+  g_autoptr(ChiaroPart) text_part = chiaro_part_new_text (text);
+
+  chiaro_content_add_part (content, text_part);
+  if (image != NULL)
+    {
+      g_autoptr(ChiaroPart) image_part = chiaro_part_new_image (image, NULL);
+
+      chiaro_content_add_part (content, image_part);
+    }
+  return content;
+}
+
+/* Builds the body and parses it back; also checks it is compact and never asks for more
+ * than one candidate. */
+static JsonNode *
+build (ChiaroGenerationRequest *request,
+       gboolean                 elide_data)
+{
+  g_autoptr(GBytes) body = chiaro_gemini_build_body (request, elide_data);
+  const char *text;
+
+  g_assert_nonnull (body);
+  text = g_bytes_get_data (body, NULL);
+  g_assert_null (memchr (text, '\n', g_bytes_get_size (body)));
+  g_assert_null (g_strstr_len (text, g_bytes_get_size (body), "candidateCount"));
+  return parse_json (body);
+}
+
+static JsonNode *
+build_with (const char                    *model_id,
+            const ChiaroGenerationOptions *options)
+{
+  g_autoptr(ChiaroGenerationRequest) request = new_request (model_id, options);
+  g_autoptr(ChiaroContent) turn = user_turn ("A lighthouse at dusk", NULL);
+
+  chiaro_generation_request_add_content (request, turn);
+  return build (request, FALSE);
+}
+
+static void
+test_build_defaults (void)
+{
+  static const char * const models[] = {
+    "gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image", "my-own-model",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+      g_autoptr(JsonNode) root = build_with (models[i], options);
+      g_autoptr(JsonNode) expected = NULL;
+      g_autoptr(GBytes) expected_json =
+        bytes_from_string ("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":"
+                           "\"A lighthouse at dusk\"}]}],\"generationConfig\":"
+                           "{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}");
+
+      g_test_message ("%s", models[i]);
+      expected = parse_json (expected_json);
+      g_assert_true (json_node_equal (root, expected));
+    }
+}
+
+static void
+test_build_options (void)
+{
+  g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+  g_autoptr(JsonNode) flash = NULL;
+  g_autoptr(JsonNode) pro = NULL;
+  g_autoptr(JsonNode) old = NULL;
+  g_autoptr(JsonNode) unknown = NULL;
+
+  options->aspect_ratio = g_strdup ("16:9");
+  options->image_size = g_strdup ("2K");
+  options->temperature = 0;
+  options->top_p = 0.95;
+  options->has_seed = TRUE;
+  options->seed = -42;
+  options->grounding = TRUE;
+  options->image_search = TRUE;
+  options->system_instruction = g_strdup ("You retouch product photos.");
+  options->thinking_level = g_strdup ("HIGH");
+  options->include_thoughts = TRUE;
+
+  flash = build_with ("gemini-3.1-flash-image", options);
+  g_assert_cmpstr (get_path_string (flash, "generationConfig.imageConfig.aspectRatio"), ==, "16:9");
+  g_assert_cmpstr (get_path_string (flash, "generationConfig.imageConfig.imageSize"), ==, "2K");
+  g_assert_cmpfloat (json_node_get_double (get_path (flash, "generationConfig.temperature")), ==, 0);
+  g_assert_cmpfloat (json_node_get_double (get_path (flash, "generationConfig.topP")), ==, 0.95);
+  g_assert_cmpint (json_node_get_int (get_path (flash, "generationConfig.seed")), ==, -42);
+  g_assert_true (json_node_get_boolean (get_path (flash,
+                                                  "generationConfig.thinkingConfig.includeThoughts")));
+  g_assert_cmpstr (get_path_string (flash, "generationConfig.thinkingConfig.thinkingLevel"), ==, "HIGH");
+  g_assert_cmpuint (count_members (flash, "tools"), ==, 1);
+  g_assert_cmpuint (count_members (flash, "tools.0.googleSearch"), ==, 1);
+  g_assert_cmpuint (count_members (flash, "tools.0.googleSearch.searchTypes"), ==, 2);
+  g_assert_cmpuint (count_members (flash, "tools.0.googleSearch.searchTypes.webSearch"), ==, 0);
+  g_assert_cmpuint (count_members (flash, "tools.0.googleSearch.searchTypes.imageSearch"), ==, 0);
+  g_assert_cmpstr (get_path_string (flash, "systemInstruction.parts.0.text"), ==,
+                   "You retouch product photos.");
+  g_assert_cmpuint (count_members (flash, "systemInstruction"), ==, 1);
+  g_assert_cmpuint (count_members (flash, "systemInstruction.parts"), ==, 1);
+
+  /* 3 Pro always thinks (no level), searches the web only. */
+  pro = build_with ("gemini-3-pro-image", options);
+  g_assert_cmpstr (get_path_string (pro, "generationConfig.imageConfig.imageSize"), ==, "2K");
+  g_assert_cmpuint (count_members (pro, "generationConfig.thinkingConfig"), ==, 1);
+  g_assert_true (json_node_get_boolean (get_path (pro,
+                                                  "generationConfig.thinkingConfig.includeThoughts")));
+  g_assert_cmpuint (count_members (pro, "tools.0.googleSearch"), ==, 0);
+  g_assert_nonnull (get_path (pro, "systemInstruction"));
+
+  /* 2.5 Flash Image: no size, no thinking, no search, no system instruction. */
+  old = build_with ("gemini-2.5-flash-image", options);
+  g_assert_cmpuint (count_members (old, "generationConfig.imageConfig"), ==, 1);
+  g_assert_cmpstr (get_path_string (old, "generationConfig.imageConfig.aspectRatio"), ==, "16:9");
+  g_assert_null (get_path (old, "generationConfig.thinkingConfig"));
+  g_assert_null (get_path (old, "tools"));
+  g_assert_null (get_path (old, "systemInstruction"));
+  g_assert_nonnull (get_path (old, "generationConfig.seed"));
+
+  /* An id nobody listed takes everything. */
+  unknown = build_with ("gemini-9-ultra-image", options);
+  g_assert_cmpstr (get_path_string (unknown, "generationConfig.imageConfig.imageSize"), ==, "2K");
+  g_assert_cmpstr (get_path_string (unknown, "generationConfig.thinkingConfig.thinkingLevel"), ==,
+                   "HIGH");
+  g_assert_nonnull (get_path (unknown, "tools.0.googleSearch.searchTypes.imageSearch"));
+  g_assert_nonnull (get_path (unknown, "systemInstruction"));
+}
+
+/* Every combination of options on every kind of model, against the rules: each option is sent
+ * exactly when it is set and the model offers it. */
+static void
+test_build_option_combinations (void)
+{
+  static const char * const models[] = {
+    "gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image", "my-own-model",
+  };
+  static const char * const ratios[] = { NULL, "auto", "", "4:5" };
+  static const char * const sizes[] = { NULL, "512", "4K" };
+  static const char * const systems[] = { NULL, "", "Keep the label legible." };
+  static const char * const levels[] = { NULL, "MINIMAL" };
+  guint n_checked = 0;
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autoptr(ChiaroModelInfo) info = chiaro_model_catalog_lookup (catalog, models[m]);
+      const char * const *model_sizes = chiaro_model_info_get_image_sizes (info);
+      ChiaroThinkingSupport thinking = chiaro_model_info_get_thinking (info);
+      ChiaroGroundingSupport grounding = chiaro_model_info_get_grounding (info);
+      gboolean has_sizes = model_sizes != NULL && model_sizes[0] != NULL;
+
+      for (guint combo = 0; combo < 4 * 3 * 2 * 2 * 2 * 4 * 3 * 2 * 2; combo++)
+        {
+          g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+          g_autoptr(JsonNode) root = NULL;
+          guint c = combo;
+          gboolean want_ratio, want_size, want_level, want_thoughts, want_tools, want_types;
+          gboolean want_system;
+
+          options->aspect_ratio = g_strdup (ratios[c % 4]); c /= 4;
+          options->image_size = g_strdup (sizes[c % 3]); c /= 3;
+          options->temperature = c % 2 ? 1.5 : -1; c /= 2;
+          options->top_p = c % 2 ? 0.5 : -1; c /= 2;
+          options->has_seed = c % 2; options->seed = 7; c /= 2;
+          options->grounding = c % 2; options->image_search = (c / 2) % 2; c /= 4;
+          options->system_instruction = g_strdup (systems[c % 3]); c /= 3;
+          options->thinking_level = g_strdup (levels[c % 2]); c /= 2;
+          options->include_thoughts = c % 2;
+
+          root = build_with (models[m], options);
+
+          want_ratio = options->aspect_ratio != NULL && *options->aspect_ratio != '\0' &&
+                       !g_str_equal (options->aspect_ratio, "auto");
+          want_size = options->image_size != NULL && has_sizes;
+          want_level = options->thinking_level != NULL && thinking == CHIARO_THINKING_LEVELS;
+          want_thoughts = options->include_thoughts && thinking != CHIARO_THINKING_NONE;
+          want_tools = options->grounding && grounding != CHIARO_GROUNDING_NONE;
+          want_types = want_tools && options->image_search &&
+                       grounding == CHIARO_GROUNDING_WEB_AND_IMAGE;
+          want_system = options->system_instruction != NULL &&
+                        *options->system_instruction != '\0' &&
+                        chiaro_model_info_get_system_instruction (info);
+
+          g_assert_cmpint (get_path (root, "generationConfig.imageConfig.aspectRatio") != NULL, ==,
+                           want_ratio);
+          g_assert_cmpint (get_path (root, "generationConfig.imageConfig.imageSize") != NULL, ==,
+                           want_size);
+          g_assert_cmpint (get_path (root, "generationConfig.imageConfig") != NULL, ==,
+                           want_ratio || want_size);
+          g_assert_cmpint (get_path (root, "generationConfig.temperature") != NULL, ==,
+                           options->temperature >= 0);
+          g_assert_cmpint (get_path (root, "generationConfig.topP") != NULL, ==,
+                           options->top_p >= 0);
+          g_assert_cmpint (get_path (root, "generationConfig.seed") != NULL, ==, options->has_seed);
+          g_assert_cmpint (get_path (root, "generationConfig.thinkingConfig.thinkingLevel") != NULL,
+                           ==, want_level);
+          g_assert_cmpint (get_path (root, "generationConfig.thinkingConfig.includeThoughts") != NULL,
+                           ==, want_thoughts);
+          g_assert_cmpint (get_path (root, "generationConfig.thinkingConfig") != NULL, ==,
+                           want_level || want_thoughts);
+          g_assert_cmpint (get_path (root, "tools") != NULL, ==, want_tools);
+          g_assert_cmpint (get_path (root, "tools.0.googleSearch.searchTypes") != NULL, ==,
+                           want_types);
+          g_assert_cmpint (get_path (root, "systemInstruction") != NULL, ==, want_system);
+          g_assert_cmpuint (count_members (root, "generationConfig.responseModalities"), ==, 2);
+          g_assert_cmpuint (count_members (root, ""), ==, 2 + want_tools + want_system);
+          n_checked++;
+        }
+    }
+
+  g_assert_cmpuint (n_checked, ==, 4 * 4 * 3 * 2 * 2 * 2 * 4 * 3 * 2 * 2);
+}
+
+static void
+test_build_contents (void)
+{
+  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) jpeg = read_fixture ("images/exif-orientation", "Landscape_1.jpg");
+  g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+  g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-3.1-flash-image", options);
+  g_autoptr(ChiaroContent) turn = user_turn ("Put the bottle on a marble table", png);
+  g_autoptr(ChiaroPart) labelled = chiaro_part_new_image (jpeg, "image/png");
+  g_autoptr(ChiaroPart) label = chiaro_part_new_text ("Reference: the marble");
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) elided = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  g_autoptr(GBytes) expected_json = NULL;
+
+  chiaro_content_add_part (turn, label);
+  chiaro_content_add_part (turn, labelled);
+  chiaro_generation_request_add_content (request, turn);
+
+  root = build (request, FALSE);
+  expected_json = bytes_printf ("{\"role\":\"user\",\"parts\":["
+                                "{\"text\":\"Put the bottle on a marble table\"},"
+                                "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}},"
+                                "{\"text\":\"Reference: the marble\"},"
+                                "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}}]}",
+                                png_b64, jpeg_b64);
+  expected = parse_json (expected_json);
+  g_assert_true (json_node_equal (get_path (root, "contents.0"), expected));
+  g_assert_cmpuint (count_members (root, "contents"), ==, 1);
+
+  /* A dry run shows sizes, not data. */
+  elided = build (request, TRUE);
+  g_assert_cmpstr (get_path_string (elided, "contents.0.parts.1.inlineData.data"), ==,
+                   "<145 bytes>");
+  g_assert_cmpstr (get_path_string (elided, "contents.0.parts.3.inlineData.data"), ==,
+                   "<347327 bytes>");
+  g_assert_cmpstr (get_path_string (elided, "contents.0.parts.0.text"), ==,
+                   "Put the bottle on a marble table");
+}
+
+/* Bodies of tens of megabytes come out byte for byte. */
+static void
+test_build_large (void)
+{
+  gsize size = 12 * 1024 * 1024 + 1;
+  guint8 *data = g_malloc (size);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) second = NULL;
+  g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+  g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-3-pro-image", options);
+  g_autoptr(ChiaroContent) turn = NULL;
+  g_autoptr(ChiaroPart) extra = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree guchar *decoded = NULL;
+  gsize decoded_size;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_test_rand_int ();
+  memcpy (data, "\xff\xd8\xff", 3);
+  bytes = g_bytes_new_take (data, size);
+  second = g_bytes_new_from_bytes (bytes, 5, 2);
+
+  turn = user_turn ("Upscale", bytes);
+  extra = chiaro_part_new_image (second, "image/webp");
+  chiaro_content_add_part (turn, extra);
+  chiaro_generation_request_add_content (request, turn);
+
+  root = build (request, FALSE);
+  decoded = g_base64_decode (get_path_string (root, "contents.0.parts.1.inlineData.data"),
+                             &decoded_size);
+  g_assert_cmpmem (decoded, decoded_size, g_bytes_get_data (bytes, NULL), size);
+  g_clear_pointer (&decoded, g_free);
+  decoded = g_base64_decode (get_path_string (root, "contents.0.parts.2.inlineData.data"),
+                             &decoded_size);
+  g_assert_cmpmem (decoded, decoded_size, g_bytes_get_data (second, NULL), 2);
+  g_assert_cmpstr (get_path_string (root, "contents.0.parts.2.inlineData.mimeType"), ==,
+                   "image/webp");
+}
+
+/* Text that happens to look like Chiaro's internal marker for image data goes out as it is. */
+static void
+test_build_marker_text (void)
+{
+  static const char * const texts[] = {
+    "\001chiaro-blob:0\001", "\001chiaro-blob:1\001", "\001chiaro-blob:99\001 and more",
+    "\001chiaro-blob:", "\\u0001chiaro-blob:0\\u0001",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+      g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+      g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-3-pro-image", options);
+      g_autoptr(ChiaroContent) turn = user_turn (texts[i], png);
+      g_autoptr(JsonNode) root = NULL;
+
+      chiaro_generation_request_add_content (request, turn);
+      root = build (request, FALSE);
+      g_assert_cmpstr (get_path_string (root, "contents.0.parts.0.text"), ==, texts[i]);
+      g_assert_cmpstr (get_path_string (root, "contents.0.parts.1.inlineData.data"), ==, png_b64);
+    }
+}
+
+static GBytes *
+signed_response (void)
+{
+  return bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+                       "{\"text\":\"**Composing**\\n\\nThe bottle goes left.\",\"thought\":true},"
+                       "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"},"
+                       "\"thought\":true},"
+                       "{\"text\":\"Here is the bottle on marble.\",\"thoughtSignature\":"
+                       "\"Q2lnbmF0dXJlIEE=\"},"
+                       "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"},"
+                       "\"thoughtSignature\":\"U2lnbmF0dXJlIEI=\",\"partMetadata\":{\"k\":[1,2]}},"
+                       "{\"text\":\"Anything else?\"}]},"
+                       "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
+                       "{\"promptTokenCount\":20,\"totalTokenCount\":1400},"
+                       "\"modelVersion\":\"gemini-3-pro-image-preview\"}",
+                       png_alpha_b64, jpeg_b64);
+}
+
+/* What the model sent goes back exactly: every part, every signature, in order. */
+static void
+test_round_trip (void)
+{
+  g_autoptr(GBytes) answer = signed_response ();
+  g_autoptr(JsonNode) answer_root = parse_json (answer);
+  g_autoptr(ChiaroGenerationResult) result = parse_ok (answer);
+  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(ChiaroContent) first = user_turn ("Put the bottle on marble", png);
+  g_autoptr(ChiaroContent) next = user_turn ("Warmer light", NULL);
+  g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+  const char * const ids[] = { "gemini-3-pro-image", "gemini-3-pro-image-preview" };
+
+  g_assert_cmpstr (result->text, ==, "Here is the bottle on marble.\n\nAnything else?");
+  result->content->model = g_strdup ("gemini-3-pro-image-preview");
+
+  /* Asked under the catalog id or under the alias the turn was made with. */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(ChiaroGenerationRequest) request = new_request (ids[i], options);
+      g_autoptr(JsonNode) root = NULL;
+
+      chiaro_generation_request_add_content (request, first);
+      chiaro_generation_request_add_content (request, result->content);
+      chiaro_generation_request_add_content (request, next);
+      root = build (request, FALSE);
+
+      g_assert_cmpuint (count_members (root, "contents"), ==, 3);
+      g_assert_true (json_node_equal (get_path (root, "contents.1"),
+                                      get_path (answer_root, "candidates.0.content")));
+      g_assert_cmpstr (get_path_string (root, "contents.2.parts.0.text"), ==, "Warmer light");
+    }
+
+  /* The recorded 1.3 MB answer of a real stream goes back the same way. */
+  {
+    g_auto(Recording) recording = { 0, };
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(ChiaroGenerationResult) streamed = NULL;
+    g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-2.5-flash-image", options);
+    g_autoptr(JsonNode) root = NULL;
+    JsonNode *image_event;
+
+    load_recording ("Client_Tests_generateContentStream_ML_Dev_should_stream_generate_content_with_image_output.json",
+                    &recording);
+    body = recording_sse (&recording, "\r\n");
+    streamed = parse_stream_ok (body);
+    chiaro_generation_request_add_content (request, streamed->content);
+    root = build (request, FALSE);
+
+    image_event = json_array_get_element (recording.segments, 3);
+    g_assert_true (json_node_equal (get_path (root, "contents.0.parts.3"),
+                                    get_path (image_event, "candidates.0.content.parts.0")));
+    g_assert_cmpstr (get_path_string (root, "contents.0.parts.0.text"), ==, "I");
+  }
+}
+
+static ChiaroContent *
+model_turn (const char *made_by,
+            const char *parts_json)
+{
+  g_autoptr(GBytes) json = bytes_printf ("{\"role\":\"model\",\"parts\":[%s]}", parts_json);
+  g_autoptr(JsonNode) node = parse_json (json);
+  g_autoptr(GError) error = NULL;
+  ChiaroContent *content = chiaro_content_new_from_json (node, &error);
+
+  g_assert_no_error (error);
+  content->model = g_strdup (made_by);
+  return content;
+}
+
+/* The signature each part of the model turn goes out with, "-" for none. */
+static char *
+sent_signatures (const char    *model_id,
+                 ChiaroContent *content)
+{
+  g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
+  g_autoptr(ChiaroGenerationRequest) request = new_request (model_id, options);
+  g_autoptr(ChiaroContent) first = user_turn ("Draw a cat", NULL);
+  g_autoptr(ChiaroContent) next = user_turn ("Now a hat", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  JsonArray *parts;
+
+  chiaro_generation_request_add_content (request, first);
+  chiaro_generation_request_add_content (request, content);
+  chiaro_generation_request_add_content (request, next);
+  root = build (request, FALSE);
+
+  /* User turns never get one. */
+  g_assert_null (get_path (root, "contents.0.parts.0.thoughtSignature"));
+  g_assert_null (get_path (root, "contents.2.parts.0.thoughtSignature"));
+
+  parts = json_node_get_array (get_path (root, "contents.1.parts"));
+  for (guint i = 0; i < json_array_get_length (parts); i++)
+    {
+      JsonObject *part = json_array_get_object_element (parts, i);
+      const char *signature = json_object_has_member (part, "thoughtSignature")
+        ? json_object_get_string_member (part, "thoughtSignature") : "-";
+
+      if (g_str_equal (signature, CHIARO_SKIP_THOUGHT_SIGNATURE))
+        signature = "SKIP";
+      g_string_append_printf (out, "%s%s", i > 0 ? " " : "", signature);
+    }
+  return g_strdup (out->str);
+}
+
+static void
+test_skip_signatures (void)
+{
+  g_autofree char *image = g_strdup_printf ("{\"inlineData\":{\"mimeType\":\"image/png\","
+                                            "\"data\":\"%s\"}", png_b64);
+  g_autofree char *unsigned_parts = g_strdup_printf ("{\"text\":\"An imported picture\"},%s}",
+                                                     image);
+  g_autofree char *signed_parts =
+    g_strdup_printf ("{\"text\":\"Thinking\",\"thought\":true},"
+                     "{\"text\":\"Done\",\"thoughtSignature\":\"QQ==\"},"
+                     "%s,\"thoughtSignature\":\"Qg==\"},"
+                     "{\"text\":\"More words\"},"
+                     "%s}", image, image);
+  g_autofree char *empty_signature =
+    g_strdup_printf ("{\"text\":\"Done\",\"thoughtSignature\":\"\"},%s,\"thoughtSignature\":\"\"}",
+                     image);
+  g_autofree char *image_first = g_strdup_printf ("%s},{\"text\":\"Caption\"}", image);
+  g_autofree char *thought_image =
+    g_strdup_printf ("{\"text\":\"Sketch\",\"thought\":true},%s,\"thought\":true},"
+                     "{\"text\":\"Final\"},%s}", image, image);
+  g_autofree char *thought_signed =
+    g_strdup_printf ("{\"text\":\"Thinking\",\"thought\":true,\"thoughtSignature\":\"VA==\"},"
+                     "{\"text\":\"Done\",\"thoughtSignature\":\"QQ==\"},{\"text\":\"P.S.\"}");
+  struct
+  {
+    const char *request_model;
+    const char *made_by;
+    const char *parts;
+    const char *expected;
+  } cases[] = {
+    /* A turn Chiaro made up (an imported image): the first answer part and images. */
+    { "gemini-3-pro-image", NULL, unsigned_parts, "SKIP SKIP" },
+    { "gemini-3.1-flash-image", NULL, unsigned_parts, "SKIP SKIP" },
+    { "my-own-model", NULL, unsigned_parts, "SKIP SKIP" },
+    /* The model's own turn: signatures kept; only an unsigned image gets the skip value. */
+    { "gemini-3-pro-image", "gemini-3-pro-image", signed_parts, "- QQ== Qg== - SKIP" },
+    { "gemini-3-pro-image", "gemini-3-pro-image-preview", signed_parts, "- QQ== Qg== - SKIP" },
+    { "gemini-3-pro-image-preview", "gemini-3-pro-image", signed_parts, "- QQ== Qg== - SKIP" },
+    { "gemini-3-pro-image", "models/gemini-3-pro-image", signed_parts, "- QQ== Qg== - SKIP" },
+    /* Another model's turn: its signatures mean nothing here. */
+    { "gemini-3.1-flash-image", "gemini-3-pro-image", signed_parts, "- SKIP SKIP - SKIP" },
+    { "gemini-3-pro-image", "gemini-2.5-flash-image", unsigned_parts, "SKIP SKIP" },
+    { "gemini-3.1-flash-image", "gemini-3-pro-image", thought_signed, "SKIP SKIP -" },
+    /* An empty signature is no signature. */
+    { "gemini-3-pro-image", "gemini-3-pro-image", empty_signature, "SKIP SKIP" },
+    /* An image as the first answer part; the text after it needs nothing. */
+    { "gemini-3-pro-image", NULL, image_first, "SKIP -" },
+    /* Interim images are thoughts: they never carry a signature. */
+    { "gemini-3-pro-image", NULL, thought_image, "- - SKIP SKIP" },
+    /* Models that do not think take turns as they are. */
+    { "gemini-2.5-flash-image", NULL, unsigned_parts, "- -" },
+    { "gemini-2.5-flash-image", "gemini-3-pro-image", signed_parts, "- QQ== Qg== - -" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ChiaroContent) content = model_turn (cases[i].made_by, cases[i].parts);
+      g_autofree char *sent = NULL;
+
+      g_test_message ("case %u: %s", i, cases[i].expected);
+      sent = sent_signatures (cases[i].request_model, content);
+      g_assert_cmpstr (sent, ==, cases[i].expected);
+
+      /* The stored turn itself is not changed. */
+      for (guint j = 0; j < content->parts->len; j++)
+        g_assert_cmpstr (((ChiaroPart *) content->parts->pdata[j])->thought_signature, !=,
+                         CHIARO_SKIP_THOUGHT_SIGNATURE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1631,6 +2282,7 @@ main (int   argc,
   png_b64 = fixture_base64 ("images/pngsuite", "basn2c08.png");
   png_alpha_b64 = fixture_base64 ("images/pngsuite", "basn6a08.png");
   jpeg_b64 = fixture_base64 ("images/exif-orientation", "Landscape_1.jpg");
+  catalog = chiaro_model_catalog_new ();
 
   g_test_add_func ("/chiaro/gemini-wire/fixture/edit-nonstream", test_fixture_edit_nonstream);
   g_test_add_func ("/chiaro/gemini-wire/fixture/text-plus-image", test_fixture_text_plus_image);
@@ -1652,6 +2304,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/gemini-wire/parse/nothing-inside", test_nothing_inside);
   g_test_add_func ("/chiaro/gemini-wire/parse/not-a-response", test_not_a_response);
   g_test_add_func ("/chiaro/gemini-wire/parse/truncated-image-body", test_truncated_image_body);
+  g_test_add_func ("/chiaro/gemini-wire/parse/large-strings", test_large_strings);
   g_test_add_func ("/chiaro/gemini-wire/parse/several-images", test_several_images);
   g_test_add_func ("/chiaro/gemini-wire/parse/thought-images", test_thought_images);
   g_test_add_func ("/chiaro/gemini-wire/parse/mislabelled-image", test_mislabelled_image);
@@ -1666,6 +2319,15 @@ main (int   argc,
   g_test_add_func ("/chiaro/gemini-wire/stream/failures", test_stream_failures);
   g_test_add_func ("/chiaro/gemini-wire/http/errors", test_http_errors);
   g_test_add_func ("/chiaro/gemini-wire/http/excerpt", test_http_error_excerpt);
+
+  g_test_add_func ("/chiaro/gemini-wire/build/defaults", test_build_defaults);
+  g_test_add_func ("/chiaro/gemini-wire/build/options", test_build_options);
+  g_test_add_func ("/chiaro/gemini-wire/build/option-combinations", test_build_option_combinations);
+  g_test_add_func ("/chiaro/gemini-wire/build/contents", test_build_contents);
+  g_test_add_func ("/chiaro/gemini-wire/build/large", test_build_large);
+  g_test_add_func ("/chiaro/gemini-wire/build/marker-text", test_build_marker_text);
+  g_test_add_func ("/chiaro/gemini-wire/build/round-trip", test_round_trip);
+  g_test_add_func ("/chiaro/gemini-wire/build/skip-signatures", test_skip_signatures);
 
   return g_test_run ();
 }

@@ -1340,12 +1340,306 @@ chiaro_gemini_parse_stream (GBytes  *body,
 
 /* Requests */
 
+static gboolean
+is_auto_ratio (const char *ratio)
+{
+  return ratio == NULL || *ratio == '\0' || g_str_equal (ratio, "auto");
+}
+
+/* Whether a model turn was made by another model than the one now asked. */
+static gboolean
+content_is_foreign (ChiaroContent           *content,
+                    ChiaroGenerationRequest *request)
+{
+  const char * const *aliases;
+  const char *made_by = content->model;
+
+  if (made_by == NULL)
+    return FALSE;
+  if (g_str_has_prefix (made_by, "models/"))
+    made_by += strlen ("models/");
+
+  if (g_strcmp0 (made_by, request->model_id) == 0 ||
+      g_str_equal (made_by, chiaro_model_info_get_id (request->model)))
+    return FALSE;
+
+  aliases = chiaro_model_info_get_aliases (request->model);
+  return aliases == NULL || !g_strv_contains (aliases, made_by);
+}
+
+/* Gemini 3 validates the signatures of model turns: the first part after the thoughts and
+ * every image after it must carry the one the model gave (interim images are thoughts and come
+ * without one). A turn the model did not make (another
+ * model's, or one without signatures, such as an imported image) gets the documented value
+ * that skips validation on those parts; a foreign turn's own signatures are replaced, since
+ * they cannot be valid for this model. @parts is the turn's `parts` array in the built body. */
+static void
+mark_unsigned_parts (ChiaroContent           *content,
+                     ChiaroGenerationRequest *request,
+                     JsonArray               *parts)
+{
+  gboolean foreign = content_is_foreign (content, request);
+  gboolean seen_answer = FALSE;
+
+  g_assert (json_array_get_length (parts) == content->parts->len);
+
+  for (guint i = 0; i < content->parts->len; i++)
+    {
+      ChiaroPart *part = g_ptr_array_index (content->parts, i);
+      const char *signature = part->thought_signature;
+      gboolean required = !part->thought && (part->kind == CHIARO_PART_IMAGE || !seen_answer);
+      gboolean replace;
+
+      if (!part->thought)
+        seen_answer = TRUE;
+
+      if (foreign)
+        replace = required || signature != NULL;
+      else
+        replace = required && (signature == NULL || *signature == '\0');
+
+      if (replace)
+        json_object_set_string_member (json_array_get_object_element (parts, i),
+                                       "thoughtSignature", CHIARO_SKIP_THOUGHT_SIGNATURE);
+    }
+}
+
+static void
+add_generation_config (JsonBuilder             *builder,
+                       ChiaroGenerationRequest *request)
+{
+  ChiaroGenerationOptions *options = request->options;
+  ChiaroModelInfo *model = request->model;
+  const char * const *sizes = chiaro_model_info_get_image_sizes (model);
+  ChiaroThinkingSupport thinking = chiaro_model_info_get_thinking (model);
+  gboolean send_ratio = !is_auto_ratio (options->aspect_ratio);
+  gboolean send_size = options->image_size != NULL && sizes != NULL && sizes[0] != NULL;
+  gboolean send_level = thinking == CHIARO_THINKING_LEVELS && options->thinking_level != NULL;
+  gboolean send_thoughts = thinking != CHIARO_THINKING_NONE && options->include_thoughts;
+
+  json_builder_set_member_name (builder, "generationConfig");
+  json_builder_begin_object (builder);
+
+  /* An exact set: both, so that the model may say why when it makes no image. */
+  json_builder_set_member_name (builder, "responseModalities");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "TEXT");
+  json_builder_add_string_value (builder, "IMAGE");
+  json_builder_end_array (builder);
+
+  if (send_ratio || send_size)
+    {
+      json_builder_set_member_name (builder, "imageConfig");
+      json_builder_begin_object (builder);
+      if (send_ratio)
+        {
+          json_builder_set_member_name (builder, "aspectRatio");
+          json_builder_add_string_value (builder, options->aspect_ratio);
+        }
+      if (send_size)
+        {
+          json_builder_set_member_name (builder, "imageSize");
+          json_builder_add_string_value (builder, options->image_size);
+        }
+      json_builder_end_object (builder);
+    }
+
+  if (options->temperature >= 0)
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, options->temperature);
+    }
+
+  if (options->top_p >= 0)
+    {
+      json_builder_set_member_name (builder, "topP");
+      json_builder_add_double_value (builder, options->top_p);
+    }
+
+  if (options->has_seed)
+    {
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, options->seed);
+    }
+
+  if (send_thoughts || send_level)
+    {
+      json_builder_set_member_name (builder, "thinkingConfig");
+      json_builder_begin_object (builder);
+      if (send_thoughts)
+        {
+          json_builder_set_member_name (builder, "includeThoughts");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      if (send_level)
+        {
+          json_builder_set_member_name (builder, "thinkingLevel");
+          json_builder_add_string_value (builder, options->thinking_level);
+        }
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_object (builder);
+}
+
+static void
+add_tools (JsonBuilder             *builder,
+           ChiaroGenerationRequest *request)
+{
+  ChiaroGroundingSupport grounding = chiaro_model_info_get_grounding (request->model);
+
+  if (!request->options->grounding || grounding == CHIARO_GROUNDING_NONE)
+    return;
+
+  json_builder_set_member_name (builder, "tools");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "googleSearch");
+  json_builder_begin_object (builder);
+  if (request->options->image_search && grounding == CHIARO_GROUNDING_WEB_AND_IMAGE)
+    {
+      json_builder_set_member_name (builder, "searchTypes");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "webSearch");
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "imageSearch");
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+}
+
+/* Gives each image part of a content in the tree the marker of its data. */
+static void
+mark_blobs (ChiaroContent   *content,
+            JsonArray       *parts,
+            ChiaroWireBlobs *blobs)
+{
+  for (guint i = 0; i < content->parts->len; i++)
+    {
+      ChiaroPart *part = g_ptr_array_index (content->parts, i);
+      g_autofree char *marker = NULL;
+      JsonObject *inline_data;
+
+      if (part->kind != CHIARO_PART_IMAGE)
+        continue;
+
+      marker = chiaro_wire_blobs_add (blobs, part->data);
+      inline_data = json_object_get_object_member (json_array_get_object_element (parts, i),
+                                                   "inlineData");
+      json_object_set_string_member (inline_data, "data", marker);
+    }
+}
+
+/* The body's tree; with @blobs, image data is left as markers added to @blobs. */
+static JsonNode *
+build_tree (ChiaroGenerationRequest *request,
+            gboolean                 elide_data,
+            ChiaroWireBlobs         *blobs)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  ChiaroGenerationOptions *options = request->options;
+  gboolean mark_signatures;
+  JsonArray *contents;
+  JsonNode *root;
+
+  mark_signatures = chiaro_model_info_get_thinking (request->model) != CHIARO_THINKING_NONE;
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "contents");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < request->contents->len; i++)
+    chiaro_content_to_json (g_ptr_array_index (request->contents, i), builder,
+                            elide_data || blobs != NULL);
+  json_builder_end_array (builder);
+
+  if (options->system_instruction != NULL && *options->system_instruction != '\0' &&
+      chiaro_model_info_get_system_instruction (request->model))
+    {
+      json_builder_set_member_name (builder, "systemInstruction");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "parts");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, options->system_instruction);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+
+  add_generation_config (builder, request);
+  add_tools (builder, request);
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  contents = json_object_get_array_member (json_node_get_object (root), "contents");
+  for (guint i = 0; i < request->contents->len; i++)
+    {
+      ChiaroContent *content = g_ptr_array_index (request->contents, i);
+      JsonArray *parts = json_object_get_array_member (json_array_get_object_element (contents, i),
+                                                       "parts");
+
+      if (mark_signatures && g_str_equal (content->role, "model"))
+        mark_unsigned_parts (content, request, parts);
+      if (blobs != NULL)
+        mark_blobs (content, parts, blobs);
+    }
+
+  return root;
+}
+
+static GBytes *
+generate (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize size;
+  char *text;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &size);
+  return g_bytes_new_take (text, size);
+}
+
+/**
+ * chiaro_gemini_build_body:
+ * @request: the request
+ * @elide_data: write "<N bytes>" instead of image data (dry runs, logs)
+ *
+ * The generateContent body: the contents (model turns exactly as received, with the skip
+ * value where a Gemini 3 model needs a signature the turn lacks), the system instruction when
+ * the model takes one, the generation config with only the options the model offers, and the
+ * Google Search tool. Never `candidateCount`: image models refuse it; variants are separate
+ * requests. Image data is encoded straight into the body, once.
+ *
+ * Returns: (transfer full): compact JSON
+ */
 GBytes *
 chiaro_gemini_build_body (ChiaroGenerationRequest *request,
                           gboolean                 elide_data)
 {
+  g_autoptr(ChiaroWireBlobs) blobs = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  GBytes *body;
+
   g_return_val_if_fail (request != NULL, NULL);
 
-  /* Written once the model catalog is in: see the next commit. */
-  return NULL;
+  if (!elide_data)
+    {
+      blobs = chiaro_wire_blobs_new ();
+      root = build_tree (request, FALSE, blobs);
+      body = chiaro_wire_blobs_generate (blobs, root);
+      if (body != NULL)
+        return body;
+      g_clear_pointer (&root, json_node_unref);
+    }
+
+  root = build_tree (request, elide_data, NULL);
+  return generate (root);
 }

@@ -47,4 +47,16 @@ void         chiaro_wire_set_status_error  (GError        **error,
                                             const char     *detail,
                                             const char     *reason);
 
+/* Image data spliced into a generated body as base64 (see chiaro_wire_blobs_generate ()). */
+typedef struct _ChiaroWireBlobs ChiaroWireBlobs;
+
+ChiaroWireBlobs *chiaro_wire_blobs_new      (void);
+void             chiaro_wire_blobs_free     (ChiaroWireBlobs *blobs);
+char            *chiaro_wire_blobs_add      (ChiaroWireBlobs *blobs,
+                                             GBytes          *data);
+GBytes          *chiaro_wire_blobs_generate (ChiaroWireBlobs *blobs,
+                                             JsonNode        *root);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChiaroWireBlobs, chiaro_wire_blobs_free)
+
 G_END_DECLS
