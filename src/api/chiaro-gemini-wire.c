@@ -40,16 +40,11 @@
 #include <string.h>
 
 #include "chiaro-api-error.h"
-#include "chiaro-mime.h"
 #include "chiaro-sse-parser.h"
 #include "chiaro-wire-util.h"
 
 #include "chiaro-gemini-wire.h"
 
-/* How much of the model's text a "replied with text" message quotes. */
-#define QUOTE_MAX_CHARS 160
-/* How much of the server's own message an error's detail keeps. */
-#define DETAIL_MAX_CHARS 2000
 /* How much of a stream body the SSE parser is fed at a time. */
 #define STREAM_SLICE_SIZE (1024 * 1024)
 
@@ -78,37 +73,6 @@ typedef struct
   const char *info_reason;
   gboolean    per_day_quota;
 } StatusInfo;
-
-typedef struct
-{
-  const char     *reason;
-  ChiaroApiError  code;
-  const char     *label;  /* (nullable) words for the reason, for the message */
-} FinishReason;
-
-static const FinishReason finish_reasons[] = {
-  /* Translators: these name why the model stopped; they fill the parentheses of messages
-   * such as "The model declined to draw this (image safety)." */
-  { "IMAGE_SAFETY", CHIARO_API_ERROR_IMAGE_SAFETY, N_("image safety") },
-  { "IMAGE_PROHIBITED_CONTENT", CHIARO_API_ERROR_IMAGE_SAFETY, N_("prohibited content") },
-  { "SAFETY", CHIARO_API_ERROR_REFUSED, N_("safety") },
-  { "PROHIBITED_CONTENT", CHIARO_API_ERROR_REFUSED, N_("prohibited content") },
-  { "BLOCKLIST", CHIARO_API_ERROR_REFUSED, N_("blocked terms") },
-  { "SPII", CHIARO_API_ERROR_REFUSED, N_("personal information") },
-  { "LANGUAGE", CHIARO_API_ERROR_REFUSED, N_("unsupported language") },
-  { "RECITATION", CHIARO_API_ERROR_RECITATION, NULL },
-  { "IMAGE_RECITATION", CHIARO_API_ERROR_RECITATION, NULL },
-  { "NO_IMAGE", CHIARO_API_ERROR_NO_IMAGE, NULL },
-  { "MAX_TOKENS", CHIARO_API_ERROR_MAX_TOKENS, NULL },
-  { "MISSING_THOUGHT_SIGNATURE", CHIARO_API_ERROR_MISSING_SIGNATURE, NULL },
-  { "IMAGE_OTHER", CHIARO_API_ERROR_MODEL_FAILED, NULL },
-  { "OTHER", CHIARO_API_ERROR_MODEL_FAILED, NULL },
-  { "MALFORMED_RESPONSE", CHIARO_API_ERROR_MODEL_FAILED, NULL },
-  { "UNEXPECTED_TOOL_CALL", CHIARO_API_ERROR_MODEL_FAILED, NULL },
-  { "TOO_MANY_TOOL_CALLS", CHIARO_API_ERROR_MODEL_FAILED, NULL },
-  { "MALFORMED_FUNCTION_CALL", CHIARO_API_ERROR_MODEL_FAILED, NULL },
-  { "FINISH_REASON_UNSPECIFIED", CHIARO_API_ERROR_MODEL_FAILED, NULL },
-};
 
 static const struct
 {
@@ -308,13 +272,6 @@ effective_status (guint             http_status,
   return 500;
 }
 
-static const char *
-missing_signature_message (void)
-{
-  return _("The model could not continue this conversation because earlier turns lack data "
-           "it needs. Start a new conversation from the current image.");
-}
-
 /* Picks the code and message for an error envelope; the detail is the server's message. */
 static void
 set_status_error (GError           **error,
@@ -360,8 +317,8 @@ set_status_error (GError           **error,
   guint status = effective_status (http_status, info);
   ChiaroApiError code;
 
-  if (info->message != NULL && g_utf8_strlen (info->message, -1) > DETAIL_MAX_CHARS)
-    server_message = g_utf8_substring (info->message, 0, DETAIL_MAX_CHARS);
+  if (info->message != NULL && g_utf8_strlen (info->message, -1) > CHIARO_WIRE_DETAIL_MAX)
+    server_message = g_utf8_substring (info->message, 0, CHIARO_WIRE_DETAIL_MAX);
   else
     server_message = g_strdup (info->message != NULL ? info->message : "");
 
@@ -396,7 +353,7 @@ set_status_error (GError           **error,
   else if (status == 400 && contains_any (lower, signature))
     {
       code = CHIARO_API_ERROR_MISSING_SIGNATURE;
-      message = g_strdup (missing_signature_message ());
+      message = g_strdup (chiaro_wire_missing_signature_message ());
     }
   else if (status == 400 && contains_any (lower, bad_payload))
     {
@@ -593,7 +550,9 @@ chiaro_gemini_set_http_error (GError     **error,
       if (size > 5 && memcmp (data, "data:", 5) == 0)
         {
           g_autoptr(ChiaroSseParser) sse = chiaro_sse_parser_new ();
-          g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+          g_autoptr(GPtrArray) events = NULL;
+
+          events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
           chiaro_sse_parser_feed (sse, (const guint8 *) data, size, events);
           chiaro_sse_parser_finish (sse, events);
@@ -984,73 +943,6 @@ chiaro_gemini_stream_add_event (ChiaroGeminiStream  *stream,
   return add_node (stream, root, payload, out_new_parts, error);
 }
 
-static const FinishReason *
-find_finish_reason (const char *reason)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (finish_reasons); i++)
-    if (g_str_equal (finish_reasons[i].reason, reason))
-      return &finish_reasons[i];
-  return NULL;
-}
-
-static void
-set_finish_error (GError             **error,
-                  ChiaroGeminiStream  *stream)
-{
-  const FinishReason *known = find_finish_reason (stream->finish_reason);
-  ChiaroApiError code = known != NULL ? known->code : CHIARO_API_ERROR_MODEL_FAILED;
-  const char *label = known != NULL && known->label != NULL ? _(known->label) : NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *detail = NULL;
-
-  switch (code)
-    {
-    case CHIARO_API_ERROR_IMAGE_SAFETY:
-      /* Translators: %s names the reason, such as "image safety". */
-      message = g_strdup_printf (_("The model declined to draw this (%s). Try rewording the "
-                                   "prompt or using a different reference."), label);
-      break;
-
-    case CHIARO_API_ERROR_REFUSED:
-      /* Translators: %s names the reason, such as "safety". */
-      message = g_strdup_printf (_("The model refused this request (%s). Rephrase the prompt "
-                                   "and try again."), label);
-      break;
-
-    case CHIARO_API_ERROR_RECITATION:
-      message = g_strdup (_("The model withheld the result because it was too close to "
-                            "existing material. Try a more original description."));
-      break;
-
-    case CHIARO_API_ERROR_NO_IMAGE:
-      message = g_strdup (_("The model did not produce an image this time. Try again, or ask "
-                            "for the image more explicitly."));
-      break;
-
-    case CHIARO_API_ERROR_MAX_TOKENS:
-      message = g_strdup (_("The model ran out of room before the image was finished. Try a "
-                            "simpler request."));
-      break;
-
-    case CHIARO_API_ERROR_MISSING_SIGNATURE:
-      message = g_strdup (missing_signature_message ());
-      break;
-
-    case CHIARO_API_ERROR_MODEL_FAILED:
-    default:
-      message = g_strdup (_("The model could not finish the image. Try again."));
-      break;
-    }
-
-  if (stream->finish_message != NULL)
-    detail = g_strdup_printf ("finishReason %s: %s", stream->finish_reason,
-                              stream->finish_message);
-  else
-    detail = g_strdup_printf ("finishReason %s", stream->finish_reason);
-
-  chiaro_api_error_set (error, code, message, detail, 0, stream->finish_reason);
-}
-
 static void
 set_blocked_error (GError             **error,
                    ChiaroGeminiStream  *stream)
@@ -1074,22 +966,6 @@ set_blocked_error (GError             **error,
 
   chiaro_api_error_set (error, CHIARO_API_ERROR_PROMPT_BLOCKED, message, detail, 0,
                         stream->block_reason);
-}
-
-/* Why an image part cannot be used, or NULL when it can. */
-static const char *
-check_image (ChiaroPart *part)
-{
-  gsize size = 0;
-  const guint8 *data = g_bytes_get_data (part->data, &size);
-
-  if (size == 0)
-    return "empty image data";
-  if (part->sniffed_mime_type == NULL)
-    return "image data in no known format";
-  if (!chiaro_mime_looks_complete (data, size, part->sniffed_mime_type))
-    return "image data cut short";
-  return NULL;
 }
 
 /**
@@ -1135,7 +1011,8 @@ chiaro_gemini_stream_finish (ChiaroGeminiStream  *stream,
           chiaro_wire_append_text (text, part->text,
                                    previous_kind != CHIARO_PART_TEXT || previous_thought);
         }
-      else if (part->kind == CHIARO_PART_IMAGE && (problem = check_image (part)) != NULL)
+      else if (part->kind == CHIARO_PART_IMAGE &&
+               (problem = chiaro_wire_check_image (part)) != NULL)
         {
           g_debug ("image part %u skipped: %s", i, problem);
           if (!part->thought && unreadable == NULL)
@@ -1177,40 +1054,11 @@ chiaro_gemini_stream_finish (ChiaroGeminiStream  *stream,
   if (result->images->len == 0)
     {
       if (stream->finish_reason != NULL && !g_str_equal (stream->finish_reason, "STOP"))
-        {
-          set_finish_error (error, stream);
-        }
-      else if (unreadable != NULL)
-        {
-          chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
-                                _("The model sent an image Chiaro cannot read. Try again."),
-                                unreadable, 0, stream->finish_reason);
-        }
-      else if (result->text != NULL)
-        {
-          g_autofree char *quote = chiaro_wire_shorten (result->text, QUOTE_MAX_CHARS);
-          g_autofree char *message = NULL;
-          g_autofree char *detail = chiaro_wire_shorten (result->text, DETAIL_MAX_CHARS);
-
-          /* Translators: %s is what the model wrote, shortened. */
-          message = g_strdup_printf (_("The model replied with text instead of an image: “%s”"),
-                                     quote);
-          chiaro_api_error_set (error, CHIARO_API_ERROR_NO_IMAGE, message, detail, 0,
-                                stream->finish_reason);
-        }
-      else if (result->thought_images->len > 0)
-        {
-          chiaro_api_error_set (error, CHIARO_API_ERROR_NO_IMAGE,
-                                _("The model sent only draft images and no final one. Try "
-                                  "again."),
-                                "only thought images", 0, stream->finish_reason);
-        }
+        chiaro_wire_set_finish_error (error, stream->finish_reason, stream->finish_reason,
+                                      stream->finish_message);
       else
-        {
-          chiaro_api_error_set (error, CHIARO_API_ERROR_NO_IMAGE,
-                                _("The model sent no image. Try again."),
-                                "no image and no text", 0, stream->finish_reason);
-        }
+        chiaro_wire_set_no_image_error (error, result->text, result->thought_images->len,
+                                        unreadable, stream->finish_reason);
       return NULL;
     }
 

@@ -17,10 +17,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chiaro-mime.h"
+
 #include "chiaro-wire-util.h"
 
 /* A run of base64 characters this long in an excerpt is a payload, not words. */
 #define BASE64_RUN_MIN 64
+/* How much of the model's text a "replied with text" message quotes. */
+#define QUOTE_MAX_CHARS 160
+
+typedef struct
+{
+  const char     *reason;
+  ChiaroApiError  code;
+  const char     *label;  /* (nullable) words for the reason, for the message */
+} FinishReason;
+
+static const FinishReason finish_reasons[] = {
+  /* Translators: these name why the model stopped; they fill the parentheses of messages
+   * such as "The model declined to draw this (image safety)." */
+  { "IMAGE_SAFETY", CHIARO_API_ERROR_IMAGE_SAFETY, N_("image safety") },
+  { "IMAGE_PROHIBITED_CONTENT", CHIARO_API_ERROR_IMAGE_SAFETY, N_("prohibited content") },
+  { "SAFETY", CHIARO_API_ERROR_REFUSED, N_("safety") },
+  { "PROHIBITED_CONTENT", CHIARO_API_ERROR_REFUSED, N_("prohibited content") },
+  { "BLOCKLIST", CHIARO_API_ERROR_REFUSED, N_("blocked terms") },
+  { "SPII", CHIARO_API_ERROR_REFUSED, N_("personal information") },
+  { "LANGUAGE", CHIARO_API_ERROR_REFUSED, N_("unsupported language") },
+  { "RECITATION", CHIARO_API_ERROR_RECITATION, NULL },
+  { "IMAGE_RECITATION", CHIARO_API_ERROR_RECITATION, NULL },
+  { "NO_IMAGE", CHIARO_API_ERROR_NO_IMAGE, NULL },
+  { "MAX_TOKENS", CHIARO_API_ERROR_MAX_TOKENS, NULL },
+  { "MISSING_THOUGHT_SIGNATURE", CHIARO_API_ERROR_MISSING_SIGNATURE, NULL },
+  { "IMAGE_OTHER", CHIARO_API_ERROR_MODEL_FAILED, NULL },
+  { "OTHER", CHIARO_API_ERROR_MODEL_FAILED, NULL },
+  { "MALFORMED_RESPONSE", CHIARO_API_ERROR_MODEL_FAILED, NULL },
+  { "UNEXPECTED_TOOL_CALL", CHIARO_API_ERROR_MODEL_FAILED, NULL },
+  { "TOO_MANY_TOOL_CALLS", CHIARO_API_ERROR_MODEL_FAILED, NULL },
+  { "MALFORMED_FUNCTION_CALL", CHIARO_API_ERROR_MODEL_FAILED, NULL },
+  { "FINISH_REASON_UNSPECIFIED", CHIARO_API_ERROR_MODEL_FAILED, NULL },
+};
+
 
 static const char *
 skip_space (const char *p,
@@ -868,4 +904,176 @@ chiaro_wire_blobs_generate (ChiaroWireBlobs *blobs,
 
   g_assert ((gsize) (q - out) == total);
   return g_bytes_new_take (out, total);
+}
+
+/* Answers without an image */
+
+const char *
+chiaro_wire_missing_signature_message (void)
+{
+  return _("The model could not continue this conversation because earlier turns lack data "
+           "it needs. Start a new conversation from the current image.");
+}
+
+static const FinishReason *
+find_finish_reason (const char *reason)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (finish_reasons); i++)
+    if (g_str_equal (finish_reasons[i].reason, reason))
+      return &finish_reasons[i];
+  return NULL;
+}
+
+/**
+ * chiaro_wire_is_finish_reason:
+ * @reason: a string
+ *
+ * Returns: whether @reason is a Gemini finishReason that means failure
+ */
+gboolean
+chiaro_wire_is_finish_reason (const char *reason)
+{
+  return reason != NULL && find_finish_reason (reason) != NULL;
+}
+
+/**
+ * chiaro_wire_set_finish_error:
+ * @error: (out) (optional): where to put the error
+ * @finish_reason: the Gemini finishReason that decides the code and message (not STOP)
+ * @reason: (nullable): the reason as the server wrote it, for the error's reason
+ * @finish_message: (nullable): the server's explanation
+ *
+ * The error for an answer that stopped without an image, for a reason given. Unknown reasons
+ * are failures of the model.
+ */
+void
+chiaro_wire_set_finish_error (GError     **error,
+                              const char  *finish_reason,
+                              const char  *reason,
+                              const char  *finish_message)
+{
+  const FinishReason *known = find_finish_reason (finish_reason);
+  ChiaroApiError code = known != NULL ? known->code : CHIARO_API_ERROR_MODEL_FAILED;
+  const char *label = known != NULL && known->label != NULL ? _(known->label) : NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *detail = NULL;
+
+  if (reason == NULL)
+    reason = finish_reason;
+
+  switch (code)
+    {
+    case CHIARO_API_ERROR_IMAGE_SAFETY:
+      /* Translators: %s names the reason, such as "image safety". */
+      message = g_strdup_printf (_("The model declined to draw this (%s). Try rewording the "
+                                   "prompt or using a different reference."), label);
+      break;
+
+    case CHIARO_API_ERROR_REFUSED:
+      /* Translators: %s names the reason, such as "safety". */
+      message = g_strdup_printf (_("The model refused this request (%s). Rephrase the prompt "
+                                   "and try again."), label);
+      break;
+
+    case CHIARO_API_ERROR_RECITATION:
+      message = g_strdup (_("The model withheld the result because it was too close to "
+                            "existing material. Try a more original description."));
+      break;
+
+    case CHIARO_API_ERROR_NO_IMAGE:
+      message = g_strdup (_("The model did not produce an image this time. Try again, or ask "
+                            "for the image more explicitly."));
+      break;
+
+    case CHIARO_API_ERROR_MAX_TOKENS:
+      message = g_strdup (_("The model ran out of room before the image was finished. Try a "
+                            "simpler request."));
+      break;
+
+    case CHIARO_API_ERROR_MISSING_SIGNATURE:
+      message = g_strdup (chiaro_wire_missing_signature_message ());
+      break;
+
+    case CHIARO_API_ERROR_MODEL_FAILED:
+    default:
+      message = g_strdup (_("The model could not finish the image. Try again."));
+      break;
+    }
+
+  if (finish_message != NULL)
+    detail = g_strdup_printf ("finishReason %s: %s", reason, finish_message);
+  else
+    detail = g_strdup_printf ("finishReason %s", reason);
+
+  chiaro_api_error_set (error, code, message, detail, 0, reason);
+}
+
+/**
+ * chiaro_wire_set_no_image_error:
+ * @error: (out) (optional): where to put the error
+ * @text: (nullable): what the model wrote instead
+ * @n_thought_images: how many draft images came
+ * @unreadable: (nullable): why the image that came cannot be used
+ * @reason: (nullable): the finish reason, such as STOP
+ *
+ * The error for an answer that ended normally, but without an image Chiaro can use.
+ */
+void
+chiaro_wire_set_no_image_error (GError     **error,
+                                const char  *text,
+                                guint        n_thought_images,
+                                const char  *unreadable,
+                                const char  *reason)
+{
+  if (unreadable != NULL)
+    {
+      chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
+                            _("The model sent an image Chiaro cannot read. Try again."),
+                            unreadable, 0, reason);
+    }
+  else if (text != NULL)
+    {
+      g_autofree char *quote = chiaro_wire_shorten (text, QUOTE_MAX_CHARS);
+      g_autofree char *detail = chiaro_wire_shorten (text, CHIARO_WIRE_DETAIL_MAX);
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is what the model wrote, shortened. */
+      message = g_strdup_printf (_("The model replied with text instead of an image: “%s”"),
+                                 quote);
+      chiaro_api_error_set (error, CHIARO_API_ERROR_NO_IMAGE, message, detail, 0, reason);
+    }
+  else if (n_thought_images > 0)
+    {
+      chiaro_api_error_set (error, CHIARO_API_ERROR_NO_IMAGE,
+                            _("The model sent only draft images and no final one. Try again."),
+                            "only thought images", 0, reason);
+    }
+  else
+    {
+      chiaro_api_error_set (error, CHIARO_API_ERROR_NO_IMAGE,
+                            _("The model sent no image. Try again."),
+                            "no image and no text", 0, reason);
+    }
+}
+
+/**
+ * chiaro_wire_check_image:
+ * @part: an image part
+ *
+ * Returns: (nullable): why the image cannot be used (empty, no known format, cut short), or
+ *   %NULL when it can
+ */
+const char *
+chiaro_wire_check_image (ChiaroPart *part)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (part->data, &size);
+
+  if (size == 0)
+    return "empty image data";
+  if (part->sniffed_mime_type == NULL)
+    return "image data in no known format";
+  if (!chiaro_mime_looks_complete (data, size, part->sniffed_mime_type))
+    return "image data cut short";
+  return NULL;
 }

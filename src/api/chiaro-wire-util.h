@@ -9,11 +9,14 @@
 #include <json-glib/json-glib.h>
 
 #include "chiaro-api-error.h"
+#include "chiaro-content.h"
 
 G_BEGIN_DECLS
 
 /* Excerpts of server answers kept for a details view stay this short. */
 #define CHIARO_WIRE_EXCERPT_MAX 300
+/* How much of the server's own message or the model's text an error's detail keeps. */
+#define CHIARO_WIRE_DETAIL_MAX 2000
 
 JsonNode    *chiaro_wire_parse_json        (GBytes         *body,
                                             GError        **error);
@@ -46,6 +49,18 @@ void         chiaro_wire_set_status_error  (GError        **error,
                                             guint           status,
                                             const char     *detail,
                                             const char     *reason);
+const char  *chiaro_wire_missing_signature_message (void);
+gboolean     chiaro_wire_is_finish_reason  (const char     *reason);
+void         chiaro_wire_set_finish_error  (GError        **error,
+                                            const char     *finish_reason,
+                                            const char     *reason,
+                                            const char     *finish_message);
+void         chiaro_wire_set_no_image_error (GError       **error,
+                                             const char    *text,
+                                             guint          n_thought_images,
+                                             const char    *unreadable,
+                                             const char    *reason);
+const char  *chiaro_wire_check_image       (ChiaroPart     *part);
 
 /* Image data spliced into a generated body as base64 (see chiaro_wire_blobs_generate ()). */
 typedef struct _ChiaroWireBlobs ChiaroWireBlobs;
