@@ -478,7 +478,7 @@ set_compact_error (GError     **error,
                    const char  *data,
                    gsize        size)
 {
-  g_autofree char *text = g_strndup (data, size);
+  g_autofree char *text = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autofree char *message = NULL;
   StatusInfo info = { 0, };
@@ -487,9 +487,16 @@ set_compact_error (GError     **error,
   char *end = NULL;
   gint64 code;
 
-  g_strstrip (text);
-  if (text[0] != '[' || !g_ascii_isdigit (text[1]))
+  while (size > 0 && g_ascii_isspace (*data))
+    {
+      data++;
+      size--;
+    }
+  if (size < 2 || data[0] != '[' || !g_ascii_isdigit (data[1]))
     return FALSE;
+
+  text = g_strndup (data, size);
+  g_strchomp (text);
 
   code = g_ascii_strtoll (text + 1, &end, 10);
   if (end == NULL || (*end != ' ' && *end != ']') || (start = strchr (end, ']')) == NULL)
@@ -600,7 +607,9 @@ grounding_source_free (ChiaroGroundingSource *source)
 /**
  * chiaro_gemini_stream_new:
  *
- * Returns: (transfer full): an empty merger
+ * Starts merging the events of one streamed answer.
+ *
+ * Returns: (transfer full): an empty merger; free with chiaro_gemini_stream_free()
  */
 ChiaroGeminiStream *
 chiaro_gemini_stream_new (void)
@@ -613,6 +622,10 @@ chiaro_gemini_stream_new (void)
   return stream;
 }
 
+/**
+ * chiaro_gemini_stream_free:
+ * @stream: (nullable): a merger
+ */
 void
 chiaro_gemini_stream_free (ChiaroGeminiStream *stream)
 {

@@ -48,6 +48,11 @@ struct _ChiaroSseParser
   gboolean    at_start;   /* nothing but a possible byte-order mark read yet */
 };
 
+/**
+ * chiaro_sse_parser_new:
+ *
+ * Returns: (transfer full): a parser for one stream; free with chiaro_sse_parser_free()
+ */
 ChiaroSseParser *
 chiaro_sse_parser_new (void)
 {
@@ -60,6 +65,10 @@ chiaro_sse_parser_new (void)
   return parser;
 }
 
+/**
+ * chiaro_sse_parser_free:
+ * @parser: (nullable): a parser
+ */
 void
 chiaro_sse_parser_free (ChiaroSseParser *parser)
 {
