@@ -224,7 +224,8 @@ chiaro_part_new_from_json (JsonObject  *object,
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &member))
     {
-      if (is_known_member (name))
+      /* "thought": false is written back from `extra`, so the part round-trips exactly. */
+      if (is_known_member (name) && !(g_str_equal (name, "thought") && !part->thought))
         continue;
       if (part->extra == NULL)
         part->extra = json_object_new ();

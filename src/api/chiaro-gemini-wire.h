@@ -22,4 +22,19 @@ void                    chiaro_gemini_set_http_error  (GError                 **
                                                        const char              *content_type,
                                                        GBytes                  *body);
 
+/* The answers of a streamed request, merged one event at a time as they arrive (feed it the
+ * payloads a ChiaroSseParser hands out), then turned into one result. Not thread-safe. */
+typedef struct _ChiaroGeminiStream ChiaroGeminiStream;
+
+ChiaroGeminiStream     *chiaro_gemini_stream_new       (void);
+void                    chiaro_gemini_stream_free      (ChiaroGeminiStream      *stream);
+gboolean                chiaro_gemini_stream_add_event (ChiaroGeminiStream      *stream,
+                                                        GBytes                  *payload,
+                                                        GPtrArray               *out_new_parts,
+                                                        GError                 **error);
+ChiaroGenerationResult *chiaro_gemini_stream_finish    (ChiaroGeminiStream      *stream,
+                                                        GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChiaroGeminiStream, chiaro_gemini_stream_free)
+
 G_END_DECLS

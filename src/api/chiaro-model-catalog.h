@@ -78,6 +78,8 @@ ChiaroModelCatalog *chiaro_model_catalog_new_from_bytes  (GBytes             *js
 gboolean            chiaro_model_catalog_merge_file      (ChiaroModelCatalog *self,
                                                           GFile              *file,
                                                           GError            **error);
+ChiaroModelCatalog *chiaro_model_catalog_new_with_user_file (GFile           *user_file,
+                                                             GError         **error);
 ChiaroModelCatalog *chiaro_model_catalog_new_default     (GError            **error);
 char              **chiaro_model_catalog_dup_ids         (ChiaroModelCatalog *self);
 ChiaroModelInfo    *chiaro_model_catalog_lookup          (ChiaroModelCatalog *self,
