@@ -100,6 +100,7 @@ send_to_va (SoupSession  *session,
             const char   *uri,
             const char   *body,
             GCancellable *cancellable,
+            gboolean      wait,
             va_list       args)
 {
   Response *response = g_new0 (Response, 1);
@@ -122,8 +123,10 @@ send_to_va (SoupSession  *session,
 
   soup_session_send_and_read_async (session, response->msg, G_PRIORITY_DEFAULT, cancellable,
                                     on_sent, response);
-  g_assert_true (chiaro_test_wait_until (response_done, response, 120));
+  if (!wait)
+    return response;
 
+  g_assert_true (chiaro_test_wait_until (response_done, response, 120));
   return response;
 }
 
@@ -140,7 +143,7 @@ send_to (SoupSession *session,
   va_list args;
 
   va_start (args, body);
-  response = send_to_va (session, method, uri, body, NULL, args);
+  response = send_to_va (session, method, uri, body, NULL, TRUE, args);
   va_end (args);
 
   return response;
@@ -160,7 +163,23 @@ send_full (Fixture      *fixture,
   va_list args;
 
   va_start (args, cancellable);
-  response = send_to_va (fixture->session, method, uri, body, cancellable, args);
+  response = send_to_va (fixture->session, method, uri, body, cancellable, TRUE, args);
+  va_end (args);
+
+  return response;
+}
+
+static Response *
+start_to (SoupSession *session,
+          const char  *uri,
+          const char  *body,
+          ...)
+{
+  Response *response;
+  va_list args;
+
+  va_start (args, body);
+  response = send_to_va (session, "POST", uri, body, NULL, FALSE, args);
   va_end (args);
 
   return response;
@@ -1637,6 +1656,51 @@ test_transport_delay (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 400 * 1000);
 }
 
+static gboolean
+all_done (gpointer user_data)
+{
+  GPtrArray *responses = user_data;
+
+  for (guint i = 0; i < responses->len; i++)
+    {
+      if (!((Response *) responses->pdata[i])->done)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Requests are answered side by side, not one after the other: four answers that each wait
+ * 800 ms arrive well before the 3.2 s they would take in a row. */
+static void
+test_transport_parallel (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) responses = g_ptr_array_new_with_free_func ((GDestroyNotify) response_free);
+  g_autofree char *uri = g_strconcat (chiaro_mock_server_get_url (fixture->server),
+                                      "/v1beta/models/" FLASH31 ":generateContent", NULL);
+  gint64 start;
+  gint64 elapsed;
+
+  chiaro_mock_server_set_delay_ms (fixture->server, 800);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("Variant %u", i);
+      g_autofree char *body = simple_request (prompt, NULL);
+
+      g_ptr_array_add (responses, start_to (fixture->session, uri, body,
+                                            "x-goog-api-key", "k", NULL));
+    }
+  g_assert_true (chiaro_test_wait_until (all_done, responses, 60));
+  elapsed = g_get_monotonic_time () - start;
+
+  for (guint i = 0; i < responses->len; i++)
+    g_assert_cmpuint (((Response *) responses->pdata[i])->status, ==, 200);
+  g_assert_cmpint (elapsed, >=, 800 * 1000);
+  g_assert_cmpint (elapsed, <, 2400 * 1000);
+}
+
 /* 307 to the same URL, which then answers "ok" (before anything queued). libsoup follows
  * 307 only for safe methods, so the POST is repeated here by hand. */
 static void
@@ -2282,6 +2346,7 @@ main (int   argc,
   ADD ("transport/slow", test_transport_slow);
   ADD ("transport/delay", test_transport_delay);
   ADD ("transport/redirect", test_transport_redirect);
+  ADD ("transport/parallel", test_transport_parallel);
   ADD ("stream/sse", test_stream_sse);
   ADD ("stream/json-array", test_stream_json_array);
   ADD ("openai/images", test_openai);

@@ -4,10 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each picture is a gradient between two colours taken from a seed (a hash of the prompt),
- * with diagonal bands, so different prompts give different bytes and a test can tell the
- * images apart. Encoding a 4K picture takes a while, so encoded pictures are cached by
- * (format, size, seed); a per-answer stamp (a PNG tEXt chunk or a JPEG comment) is then
- * spliced in, which makes every answer's bytes unique without encoding again.
+ * with diagonal bands and a little grain, so different prompts give different bytes, a test
+ * can tell the images apart, and files are about as large as photographs (a smooth gradient
+ * would make a 4K PNG of half a megabyte, where Google's are tens). Encoding a 4K picture
+ * takes seconds, so encoded pictures are cached by (format, size, seed); a per-answer stamp
+ * (a PNG tEXt chunk or a JPEG comment) is then spliced in, which makes every answer's bytes
+ * unique without encoding again.
  */
 
 #define G_LOG_DOMAIN "chiaro-mock"
@@ -22,6 +24,8 @@
 #include "chiaro-mock-images.h"
 
 #define MAX_CACHED 24
+#define MAX_CACHED_BYTES (384 * 1024 * 1024)
+#define GRAIN 12
 
 struct _ChiaroMockImages
 {
@@ -31,6 +35,7 @@ struct _ChiaroMockImages
   /* owned, under lock */
   GHashTable *cache;   /* "format:w:h:seed" → GBytes */
   GQueue      order;   /* keys, oldest first (owned by cache) */
+  gsize       cached_bytes;
 };
 
 G_DEFINE_FINAL_TYPE (ChiaroMockImages, chiaro_mock_images, G_TYPE_OBJECT)
@@ -46,6 +51,7 @@ paint (int     width,
   guint8 from[3] = { seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff };
   guint8 to[3] = { 255 - from[2], (seed >> 24) & 0xff, 255 - from[0] };
   int band = 48 + (int) (seed % 64);
+  guint32 noise = seed | 1;
 
   for (int y = 0; y < height; y++)
     {
@@ -57,9 +63,16 @@ paint (int     width,
           int t = (int) ((gint64) x * 256 / width + (gint64) y * 256 / height);
           int lift = ((x + y) / band) % 2 == 0 ? 0 : 28;
 
+          /* xorshift32: the same grain for the same seed, on every machine. */
+          noise ^= noise << 13;
+          noise ^= noise >> 17;
+          noise ^= noise << 5;
+
           for (int c = 0; c < 3; c++)
             {
-              int value = from[c] + (to[c] - from[c]) * t / 512 + (c == 2 ? lift : lift / 2);
+              int grain = (int) ((noise >> (c * 8)) % GRAIN) - GRAIN / 2;
+              int value = from[c] + (to[c] - from[c]) * t / 512 + grain +
+                          (c == 2 ? lift : lift / 2);
 
               row[x * 3 + c] = (guint8) CLAMP (value, 0, 255);
             }
@@ -246,8 +259,15 @@ chiaro_mock_images_render (ChiaroMockImages  *self,
 
           g_hash_table_insert (self->cache, owned_key, g_bytes_ref (image));
           g_queue_push_tail (&self->order, owned_key);
-          while (g_queue_get_length (&self->order) > MAX_CACHED)
-            g_hash_table_remove (self->cache, g_queue_pop_head (&self->order));
+          self->cached_bytes += g_bytes_get_size (image);
+          while (g_queue_get_length (&self->order) > MAX_CACHED ||
+                 (self->cached_bytes > MAX_CACHED_BYTES && g_queue_get_length (&self->order) > 1))
+            {
+              const char *oldest = g_queue_pop_head (&self->order);
+
+              self->cached_bytes -= g_bytes_get_size (g_hash_table_lookup (self->cache, oldest));
+              g_hash_table_remove (self->cache, oldest);
+            }
         }
       g_mutex_unlock (&self->lock);
     }
