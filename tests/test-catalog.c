@@ -570,11 +570,15 @@ check_user_catalog (ChiaroModelCatalog *catalog)
   static const char * const ids[] = { "gemini-3.1-flash-image", "gemini-3-pro-image",
                                       "gemini-2.5-flash-image", "gemini-nano-banana-2.1", NULL };
   g_auto(GStrv) found_ids = chiaro_model_catalog_dup_ids (catalog);
-  g_autoptr(ChiaroModelInfo) pro = chiaro_model_catalog_lookup (catalog, "gemini-3-pro-image-preview");
-  g_autoptr(ChiaroModelInfo) added = chiaro_model_catalog_lookup (catalog, "gemini-nano-banana-2.1");
-  g_autoptr(ChiaroModelInfo) two = chiaro_model_catalog_lookup (catalog, "gemini-3.1-flash-image");
+  g_autoptr(ChiaroModelInfo) pro = NULL;
+  g_autoptr(ChiaroModelInfo) added = NULL;
+  g_autoptr(ChiaroModelInfo) two = NULL;
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
   int width = 0, height = 0;
+
+  pro = chiaro_model_catalog_lookup (catalog, "gemini-3-pro-image-preview");
+  added = chiaro_model_catalog_lookup (catalog, "gemini-nano-banana-2.1");
+  two = chiaro_model_catalog_lookup (catalog, "gemini-3.1-flash-image");
 
   /* Replaced in place, added at the end. */
   assert_strv ((const char * const *) found_ids, ids);

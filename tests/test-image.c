@@ -509,6 +509,42 @@ test_bytes_kept (void)
   g_assert_true (g_bytes_equal (bytes, chiaro_image_get_bytes (image)));
 }
 
+/* Decoding at a reduced size gives the same upright picture, smaller. */
+static void
+test_decode_scaled (void)
+{
+  static const char *names[] = { "Landscape_1.jpg", "Landscape_6.jpg", "Portrait_8.jpg" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(ChiaroImage) image = load_fixture ("exif-orientation", names[i]);
+      g_autoptr(GdkPixbuf) full = decode (image);
+      g_autoptr(GdkPixbuf) scaled = NULL;
+      g_autoptr(GdkPixbuf) same = NULL;
+      g_autoptr(GdkPixbuf) expected = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean landscape = chiaro_image_get_width (image) > chiaro_image_get_height (image);
+      double difference;
+
+      scaled = chiaro_image_decode_scaled (image, 900, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (gdk_pixbuf_get_width (scaled), ==, landscape ? 900 : 600);
+      g_assert_cmpint (gdk_pixbuf_get_height (scaled), ==, landscape ? 600 : 900);
+
+      expected = gdk_pixbuf_scale_simple (full, gdk_pixbuf_get_width (scaled),
+                                          gdk_pixbuf_get_height (scaled), GDK_INTERP_BILINEAR);
+      difference = mean_difference (expected, scaled);
+      g_test_message ("%s: mean difference %.2f", names[i], difference);
+      g_assert_cmpfloat (difference, <, 4.0);
+
+      /* Already small enough: decoded as it is. */
+      same = chiaro_image_decode_scaled (image, 5000, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (gdk_pixbuf_get_width (same), ==, gdk_pixbuf_get_width (full));
+      g_assert_cmpfloat (mean_difference (full, same), ==, 0.0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -525,6 +561,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/core/image/async", test_async);
   g_test_add_func ("/chiaro/core/image/cancel", test_cancel);
   g_test_add_func ("/chiaro/core/image/bytes-kept", test_bytes_kept);
+  g_test_add_func ("/chiaro/core/image/decode-scaled", test_decode_scaled);
 
   return g_test_run ();
 }

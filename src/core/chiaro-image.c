@@ -62,6 +62,8 @@ typedef struct
   int height;
   gboolean probe_only;
   gboolean too_large;
+  int scaled_width;   /* > 0: ask the decoder for this size, as stored */
+  int scaled_height;
 } SizeCheck;
 
 static gboolean
@@ -167,6 +169,8 @@ on_loader_size_prepared (GdkPixbufLoader *loader,
   /* A zero size makes the loaders stop before they allocate the pixel buffer. */
   if (check->probe_only || check->too_large)
     gdk_pixbuf_loader_set_size (loader, 0, 0);
+  else if (check->scaled_width > 0)
+    gdk_pixbuf_loader_set_size (loader, check->scaled_width, check->scaled_height);
 }
 
 /* Feeds @bytes to a loader until it knows the image size, without decoding it. */
@@ -723,22 +727,13 @@ chiaro_image_get_orientation (ChiaroImage *self)
   return self->orientation;
 }
 
-/**
- * chiaro_image_decode:
- * @self: a #ChiaroImage
- * @cancellable: (nullable): a #GCancellable
- * @error: a location for a #GError
- *
- * Decodes the image to upright pixels. This blocks: call it on a worker thread, or use
- * chiaro_image_decode_async().
- *
- * Returns: (transfer full): the pixels, or %NULL with @error set in %CHIARO_CODEC_ERROR
- *   (or %G_IO_ERROR_CANCELLED)
- */
-GdkPixbuf *
-chiaro_image_decode (ChiaroImage   *self,
-                     GCancellable  *cancellable,
-                     GError       **error)
+/* Decodes to @width × @height as stored (before orientation), then turns upright. */
+static GdkPixbuf *
+decode_to_size (ChiaroImage   *self,
+                int            width,
+                int            height,
+                GCancellable  *cancellable,
+                GError       **error)
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -749,9 +744,11 @@ chiaro_image_decode (ChiaroImage   *self,
   gsize offset = 0;
   gboolean ok = TRUE;
 
-  g_return_val_if_fail (CHIARO_IS_IMAGE (self), NULL);
-  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (width != self->stored_width || height != self->stored_height)
+    {
+      check.scaled_width = width;
+      check.scaled_height = height;
+    }
 
   if (!(loader = create_loader (self->mime_type, self->display_name, error)))
     return NULL;
@@ -786,8 +783,8 @@ chiaro_image_decode (ChiaroImage   *self,
 
   pixbuf = ok ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
   if (pixbuf == NULL ||
-      gdk_pixbuf_get_width (pixbuf) != self->stored_width ||
-      gdk_pixbuf_get_height (pixbuf) != self->stored_height)
+      gdk_pixbuf_get_width (pixbuf) != width ||
+      gdk_pixbuf_get_height (pixbuf) != height)
     {
       if (local_error != NULL)
         g_debug ("Decoder refused %s: %s", self->mime_type, local_error->message);
@@ -802,6 +799,77 @@ chiaro_image_decode (ChiaroImage   *self,
     }
 
   return pixbuf;
+}
+
+/**
+ * chiaro_image_decode:
+ * @self: a #ChiaroImage
+ * @cancellable: (nullable): a #GCancellable
+ * @error: a location for a #GError
+ *
+ * Decodes the image to upright pixels. This blocks: call it on a worker thread, or use
+ * chiaro_image_decode_async().
+ *
+ * Returns: (transfer full): the pixels, or %NULL with @error set in %CHIARO_CODEC_ERROR
+ *   (or %G_IO_ERROR_CANCELLED)
+ */
+GdkPixbuf *
+chiaro_image_decode (ChiaroImage   *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_return_val_if_fail (CHIARO_IS_IMAGE (self), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return decode_to_size (self, self->stored_width, self->stored_height, cancellable, error);
+}
+
+/**
+ * chiaro_image_decode_scaled:
+ * @self: a #ChiaroImage
+ * @max_long_side: the longest side wanted, in pixels
+ * @cancellable: (nullable): a #GCancellable
+ * @error: a location for a #GError
+ *
+ * Decodes the image to upright pixels no longer than @max_long_side on either side, keeping
+ * its shape. The decoder scales while it decodes where it can (JPEG decodes at a half, a
+ * quarter or an eighth directly), which is much faster than decoding everything and scaling
+ * afterwards. Images already small enough are decoded as they are. This blocks: call it on a
+ * worker thread.
+ *
+ * Returns: (transfer full): the pixels, or %NULL with @error set in %CHIARO_CODEC_ERROR
+ *   (or %G_IO_ERROR_CANCELLED)
+ */
+GdkPixbuf *
+chiaro_image_decode_scaled (ChiaroImage   *self,
+                            int            max_long_side,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  int width, height;
+
+  g_return_val_if_fail (CHIARO_IS_IMAGE (self), NULL);
+  g_return_val_if_fail (max_long_side > 0, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  width = self->stored_width;
+  height = self->stored_height;
+
+  /* The long side is the same before and after orientation. */
+  if (width >= height && width > max_long_side)
+    {
+      height = MAX (1, (int) ((gint64) height * max_long_side / width));
+      width = max_long_side;
+    }
+  else if (height > width && height > max_long_side)
+    {
+      width = MAX (1, (int) ((gint64) width * max_long_side / height));
+      height = max_long_side;
+    }
+
+  return decode_to_size (self, width, height, cancellable, error);
 }
 
 static void

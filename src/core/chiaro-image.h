@@ -54,6 +54,10 @@ guint        chiaro_image_get_orientation     (ChiaroImage          *self);
 GdkPixbuf   *chiaro_image_decode              (ChiaroImage          *self,
                                                GCancellable         *cancellable,
                                                GError              **error);
+GdkPixbuf   *chiaro_image_decode_scaled       (ChiaroImage          *self,
+                                               int                   max_long_side,
+                                               GCancellable         *cancellable,
+                                               GError              **error);
 void         chiaro_image_decode_async        (ChiaroImage          *self,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,

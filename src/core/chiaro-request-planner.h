@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 #define CHIARO_PLANNER_DEFAULT_MAX_IMAGE_BYTES   (7 * 1000 * 1000)
 #define CHIARO_PLANNER_DEFAULT_MAX_REQUEST_BYTES (20 * 1000 * 1000)
+/* Images that have to be re-encoded anyway are scaled down to this long side: the side of a
+ * 4K square answer. Images sent as they are keep their size. */
+#define CHIARO_PLANNER_MAX_LONG_SIDE             4096
 
 typedef struct
 {
@@ -40,8 +43,9 @@ typedef enum
 {
   CHIARO_PLAN_CHANGE_ROTATED,      /* EXIF orientation applied to the pixels */
   CHIARO_PLAN_CHANGE_CONVERTED,    /* format the model does not take, re-encoded */
-  CHIARO_PLAN_CHANGE_DOWNSCALED,   /* over the per-image or per-request budget */
+  CHIARO_PLAN_CHANGE_DOWNSCALED,   /* over a budget, or re-encoded and over the long side */
   CHIARO_PLAN_CHANGE_DROPPED_TURNS,/* oldest conversation turns left out */
+  CHIARO_PLAN_CHANGE_RECOMPRESSED, /* re-encoded smaller at the same pixel size */
 } ChiaroPlanChangeKind;
 
 typedef enum
@@ -55,7 +59,7 @@ typedef struct
 {
   ChiaroPlanChangeKind kind;
   ChiaroPlanTarget     target;
-  guint                index;          /* reference index, or number of turns dropped */
+  guint                index;          /* reference index from 0, or number of turns dropped */
   char                *message;        /* translated, for the UI */
   int                  old_width, old_height, new_width, new_height;
   gsize                old_bytes, new_bytes;
