@@ -213,15 +213,15 @@ try:
               '2.5 Flash Image: no imageSize sent')
         check('candidateCount' not in config, 'never candidateCount')
 
-    # --- the 14-reference edit on 3 Pro at 4K ------------------------------------------------
+    # --- 14 references on 3 Pro at 4K, and an edit with 13 of them ---------------------------
     mock.clear()
     ref_args = [a for i, r in enumerate(refs) for a in ('--ref', '%s=ref %d' % (r, i + 1))]
-    result, report = run_json('--prompt', 'Combine everything into one poster', '--input', photo,
-                              *ref_args, '--model', 'gemini-3-pro-image-preview', '--size', '4K',
+    result, report = run_json('--prompt', 'Combine everything into one poster', *ref_args,
+                              '--model', 'gemini-3-pro-image-preview', '--size', '4K',
                               '--aspect', '16:9', '--output', out('poster.jpg'), endpoint=mock.url)
     check(result.returncode == 0, '14 references, 4K, 3 Pro: exit 0')
-    check(image_size(out('poster.jpg')) == (5504, 3072) and mime_of(out('poster.jpg')) == 'image/jpeg',
-          '14 references: a 5504×3072 JPEG written')
+    check(os.path.exists(out('poster.jpg')) and image_size(out('poster.jpg')) == (5504, 3072)
+          and mime_of(out('poster.jpg')) == 'image/jpeg', '14 references: a 5504×3072 JPEG written')
     reqs = mock.requests()
     if len(reqs) == 1:
         r = reqs[0]
@@ -230,12 +230,25 @@ try:
         labels = [p['text'] for p in parts if 'text' in p]
         check(r['path'] == '/v1beta/models/gemini-3-pro-image-preview:generateContent',
               '14 references: the preview id is called as given')
-        check(len(images) == 15, '14 references: the photo and 14 references sent')
+        check(len(images) == 14, '14 references: all sent')
         check(any('ref 14' in t for t in labels), '14 references: labels sent')
         check(r['body']['generationConfig']['imageConfig'] == {'aspectRatio': '16:9', 'imageSize': '4K'},
               '14 references: imageConfig 16:9 4K')
     else:
         check(False, '14 references: one request (got %d)' % len(reqs))
+
+    mock.clear()
+    result, report = run_json('--prompt', 'Put all of these in the photo', '--input', photo,
+                              *ref_args[:26], '--model', 'gemini-3-pro-image-preview', '--size', '4K',
+                              '--output', out('edit.jpg'), endpoint=mock.url)
+    reqs = mock.requests()
+    check(result.returncode == 0 and len(reqs) == 1
+          and len([p for p in user_parts(reqs[0]) if 'inlineData' in p]) == 14,
+          'an edit with 13 references: the photo and 13 references sent')
+    result = run('--prompt', 'One too many', '--input', photo, *ref_args,
+                 '--model', 'gemini-3-pro-image-preview', '--output', out('many.jpg'), endpoint=mock.url)
+    check(result.returncode == 2 and len(mock.requests()) == 1,
+          'the photo and 14 references: refused before sending (exit 2)')
 
     # --- 4 ratios × 2 variants in parallel ----------------------------------------------------
     mock.clear()
@@ -283,7 +296,7 @@ try:
     check(len(mock.requests()) == 2, '503 then success: two requests')
 
     mock.clear()
-    mock.push('500', '500', '500')
+    mock.push('500', '500')
     result, report = run_json('--prompt', 'fail', '--retries', '1', '--output', out('fail.png'),
                               endpoint=mock.url)
     check(result.returncode == 5 and not os.path.exists(out('fail.png')),

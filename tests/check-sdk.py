@@ -6,12 +6,15 @@
 #
 # Proof that chiaro-mock-server speaks the real protocol: @google/genai (installed from the
 # npm registry into the build directory) and chiaro-cli ask the mock the same thing, and must
-# get the same image bytes, the same text, and the same refusals and errors.
+# get the same image bytes, the same text, and the same refusals and errors. The mock stamps
+# each answer's image with its response id (a PNG tEXt chunk, a JPEG comment); the two reads
+# are two answers, so the stamps are taken out before the bytes are compared.
 
 import hashlib
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -60,7 +63,8 @@ def push(name):
 
 def sdk(model, prompt, scenario):
     push(scenario)
-    result = subprocess.run(['node', script, url, model, prompt], capture_output=True,
+    prefix = os.path.join(work, 'sdk-%s-%s' % (model, scenario))
+    result = subprocess.run(['node', script, url, model, prompt, prefix], capture_output=True,
                             text=True, timeout=120)
     return json.loads(result.stdout)
 
@@ -74,9 +78,35 @@ def chiaro(model, prompt, scenario, path):
     return result.returncode, json.loads(result.stdout)
 
 
-def sha256(path):
+def unstamped_sha256(path):
+    """SHA-256 of an image without its text chunks (PNG) or comments (JPEG)."""
     with open(path, 'rb') as f:
-        return hashlib.sha256(f.read()).hexdigest()
+        data = f.read()
+    kept = bytearray()
+    if data[:8] == b'\x89PNG\r\n\x1a\n':
+        kept += data[:8]
+        i = 8
+        while i + 8 <= len(data):
+            length = struct.unpack('>I', data[i:i + 4])[0]
+            kind = data[i + 4:i + 8]
+            if kind not in (b'tEXt', b'zTXt', b'iTXt'):
+                kept += data[i:i + 12 + length]
+            i += 12 + length
+    elif data[:2] == b'\xff\xd8':
+        kept += data[:2]
+        i = 2
+        while i + 4 <= len(data):
+            marker = data[i + 1]
+            length = struct.unpack('>H', data[i + 2:i + 4])[0]
+            if marker == 0xDA:
+                kept += data[i:]
+                break
+            if marker != 0xFE:
+                kept += data[i:i + 2 + length]
+            i += 2 + length
+    else:
+        kept = data
+    return hashlib.sha256(bytes(kept)).hexdigest()
 
 
 try:
@@ -91,7 +121,7 @@ try:
         status, ours = chiaro(model, prompt, scenario, path)
         check(status == 0 and 'error' not in theirs, '%s/%s: both succeed' % (model, scenario))
         if status == 0 and theirs.get('images'):
-            check(sha256(path) == theirs['images'][-1],
+            check(unstamped_sha256(path) == unstamped_sha256(theirs['images'][-1]),
                   '%s/%s: the same final image bytes' % (model, scenario))
             our_text = ours.get('text') or ''
             check(all(t.strip() in our_text for t in theirs['text'] if t.strip()),

@@ -375,9 +375,9 @@ test_validation (void)
   g_clear_pointer (&options, chiaro_generation_options_free);
 
   assert_refused ("gemini-2.5-flash-image", plain, 4, "references",
-                  (const char *[]) { "3 reference images", NULL });
+                  (const char *[]) { "3 input images", NULL });
   assert_refused ("gemini-3-pro-image", plain, 15, "references",
-                  (const char *[]) { "14 reference images", NULL });
+                  (const char *[]) { "14 input images", NULL });
 
   options = chiaro_generation_options_copy (plain);
   options->thinking_level = g_strdup ("HIGH");
@@ -527,9 +527,10 @@ test_usage_cost (void)
   g_assert_cmpfloat_with_epsilon (chiaro_model_info_cost_from_usage (nano, &usage),
                                   2598 * 0.3 / 1e6 + 1290 * 30 / 1e6, 1e-12);
 
-  /* Its text output price is unknown, so an answer with text has no cost. */
+  /* Text it adds is charged at the assumed 2.5 Flash text rate, $2.50 per million. */
   usage.candidates_tokens += 12;
-  g_assert_cmpfloat (chiaro_model_info_cost_from_usage (nano, &usage), <, 0);
+  g_assert_cmpfloat_with_epsilon (chiaro_model_info_cost_from_usage (nano, &usage),
+                                  2598 * 0.3 / 1e6 + 1290 * 30 / 1e6 + 12 * 2.5 / 1e6, 1e-12);
 
   /* Nor has an answer without usage. */
   usage.known = FALSE;

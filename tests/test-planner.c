@@ -1034,7 +1034,7 @@ test_too_many_references (void)
   g_assert_null (plan);
   g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION);
   g_assert_cmpstr (chiaro_api_error_get_reason (error), ==, "references");
-  assert_contains (error->message, "3 reference images");
+  assert_contains (error->message, "3 input images");
   g_assert_cmpuint (chiaro_request_planner_get_n_decoded (planner), ==, 0);
   g_clear_error (&error);
 
@@ -1205,7 +1205,8 @@ test_undecodable (void)
   g_assert_cmpuint (refused, >=, 1);
 }
 
-/* Gemini 3 Pro Image takes 14 references: all sent, in order, the rotated ones upright. */
+/* Gemini 3 Pro Image takes 14 input images: the photo and 13 references, all sent, in order,
+ * the rotated ones upright. */
 static void
 test_fourteen_references (void)
 {
@@ -1218,7 +1219,7 @@ test_fourteen_references (void)
   ChiaroContent *turn;
 
   input->canvas = g_object_ref (canvas);
-  for (guint i = 0; i < 14; i++)
+  for (guint i = 0; i < 13; i++)
     {
       g_autofree char *name = g_strdup_printf ("%s_%u.jpg", i < 9 ? "Landscape" : "Portrait",
                                                i % 9);
@@ -1230,17 +1231,17 @@ test_fourteen_references (void)
       if (chiaro_image_get_orientation (image) != 1)
         n_rotated++;
     }
-  g_assert_cmpuint (n_rotated, ==, 7 + 3);
+  g_assert_cmpuint (n_rotated, ==, 7 + 2);
 
   plan = plan_ok (planner, input);
   turn = new_turn (plan);
-  g_assert_cmpuint (turn->parts->len, ==, 2 + 2 * 14);
+  g_assert_cmpuint (turn->parts->len, ==, 2 + 2 * 13);
   g_assert_cmpuint (chiaro_request_planner_get_n_decoded (planner), ==, n_rotated);
   g_assert_cmpuint (plan->changes->len, ==, n_rotated);
   g_assert_true (assert_image_part (turn, 1, "image/jpeg")->data ==
                  chiaro_image_get_bytes (canvas));
 
-  for (guint i = 0; i < 14; i++)
+  for (guint i = 0; i < 13; i++)
     {
       ChiaroImage *image = g_ptr_array_index (references, i);
       g_autofree char *text = g_strdup_printf ("Reference %u: board %u", i + 1, i + 1);

@@ -90,16 +90,17 @@ refuse (GError     **error,
  * chiaro_generation_options_validate:
  * @options: the options
  * @model: the model they are for
- * @n_references: how many reference images go with them
+ * @n_images: how many input images go with them: the photo being edited and the references
  * @error: the first option the model does not take fills this
  *
  * Refuses before sending what the server would refuse anyway (a ratio, a size, grounding, a
- * system instruction, too many references), with a message that names the option.
+ * system instruction, more input images than the model takes), with a message that names the
+ * option.
  */
 gboolean
 chiaro_generation_options_validate (const ChiaroGenerationOptions  *options,
                                     ChiaroModelInfo                *model,
-                                    guint                           n_references,
+                                    guint                           n_images,
                                     GError                        **error)
 {
   const char *name;
@@ -172,11 +173,11 @@ chiaro_generation_options_validate (const ChiaroGenerationOptions  *options,
   if (options->top_p > 1.0)
     return refuse (error, "top_p", _("Top-p must be between 0 and 1."));
 
-  if (n_references > chiaro_model_info_get_max_references (model))
+  if (n_images > chiaro_model_info_get_max_references (model))
     /* Translators: %s is a model name, %u a number of images. */
     return refuse (error, "references",
-                   ngettext ("%s takes at most %u reference image. Remove some from the tray.",
-                             "%s takes at most %u reference images. Remove some from the tray.",
+                   ngettext ("%s takes at most %u input image, the photo being edited included. Remove some references from the tray.",
+                             "%s takes at most %u input images, the photo being edited included. Remove some references from the tray.",
                              chiaro_model_info_get_max_references (model)),
                    name, chiaro_model_info_get_max_references (model));
 

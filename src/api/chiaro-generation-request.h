@@ -39,7 +39,7 @@ void                     chiaro_generation_options_free     (ChiaroGenerationOpt
  * with a message naming the option. Unknown models accept everything. */
 gboolean                 chiaro_generation_options_validate (const ChiaroGenerationOptions *options,
                                                              ChiaroModelInfo               *model,
-                                                             guint                          n_references,
+                                                             guint                          n_images,
                                                              GError                       **error);
 
 /* The contents (earlier turns, then the new user turn), the model and the options, ready for

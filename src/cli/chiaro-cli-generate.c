@@ -192,9 +192,9 @@ check_options (Generate *self)
 
   if (self->prompt == NULL || *self->prompt == '\0')
     return usage_error (_("--prompt is required"));
-  if (self->output == NULL)
+  if (self->output == NULL && !self->dry_run)
     return usage_error (_("--output is required"));
-  if (mime_for_output (self->output) == NULL)
+  if (self->output != NULL && mime_for_output (self->output) == NULL)
     return usage_error (_("The output file must end in .png, .jpg, .jpeg or .webp"));
   if (self->variants < 1 || self->variants > MAX_VARIANTS)
     return usage_error (_("--variants must be between 1 and 8"));
@@ -265,7 +265,9 @@ check_model (Generate *self)
 
       options->aspect_ratio = g_strdup (self->ratios[i]);
       if (!chiaro_generation_options_validate (options, self->model,
-                                               g_strv_length (self->refs), &error))
+                                               (self->refs != NULL ? g_strv_length (self->refs) : 0)
+                                               + (self->input != NULL),
+                                               &error))
         return usage_error (error->message);
     }
 
@@ -693,6 +695,8 @@ add_output (JsonBuilder *builder,
   add_nullable_string (builder, "mime", output->mime_type);
   add_nullable_string (builder, "status", output->written ? "ok" : "failed");
   add_nullable_string (builder, "error", output->error != NULL ? output->error->message : NULL);
+  add_nullable_string (builder, "error_detail",
+                       output->error != NULL ? chiaro_api_error_get_detail (output->error) : NULL);
   add_nullable_string (builder, "error_reason",
                        output->error != NULL ? chiaro_api_error_get_reason (output->error) : NULL);
   add_nullable_string (builder, "text", result != NULL ? result->text : NULL);

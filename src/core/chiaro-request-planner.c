@@ -733,7 +733,8 @@ plan_request (ChiaroRequestPlanner  *self,
   guint first_kept = 0;
 
   if (!chiaro_generation_options_validate (input->options, input->model,
-                                           input->references->len, error))
+                                           input->references->len + (input->canvas != NULL),
+                                           error))
     return NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -3,14 +3,14 @@
 // Copyright 2026 The Chiaro authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// Usage: node read-answer.mjs BASE_URL MODEL PROMPT
-// Prints one JSON object: the SHA-256 of each non-thought image, the text parts, the finish
-// and block reasons, or the error the SDK raised.
+// Usage: node read-answer.mjs BASE_URL MODEL PROMPT OUTPUT_PREFIX
+// Writes each non-thought image to OUTPUT_PREFIX-N and prints one JSON object: the image
+// files, the text parts, the finish and block reasons, or the error the SDK raised.
 
-import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { GoogleGenAI, Modality } from '@google/genai';
 
-const [baseUrl, model, prompt] = process.argv.slice(2);
+const [baseUrl, model, prompt, outputPrefix] = process.argv.slice(2);
 const ai = new GoogleGenAI({
   apiKey: 'sdk-test-key',
   httpOptions: { baseUrl, apiVersion: 'v1beta' },
@@ -28,7 +28,11 @@ try {
   report = {
     images: parts
       .filter((part) => part.inlineData && !part.thought)
-      .map((part) => createHash('sha256').update(Buffer.from(part.inlineData.data, 'base64')).digest('hex')),
+      .map((part, index) => {
+        const path = `${outputPrefix}-${index + 1}`;
+        writeFileSync(path, Buffer.from(part.inlineData.data, 'base64'));
+        return path;
+      }),
     text: parts.filter((part) => typeof part.text === 'string' && !part.thought).map((part) => part.text),
     finishReason: candidate?.finishReason ?? null,
     blockReason: answer.promptFeedback?.blockReason ?? null,
