@@ -146,8 +146,7 @@ generate (Fixture                 *f,
 static ChiaroProvider *
 gemini (Fixture *f)
 {
-  return CHIARO_PROVIDER (chiaro_gemini_provider_new (f->http, chiaro_mock_server_get_url (f->mock),
-                                                      KEY));
+  return chiaro_gemini_provider_new (f->http, chiaro_mock_server_get_url (f->mock), KEY);
 }
 
 static JsonObject *
@@ -592,7 +591,7 @@ test_insecure_endpoint (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(ChiaroProvider) provider =
-    CHIARO_PROVIDER (chiaro_gemini_provider_new (f->http, "http://example.com", KEY));
+    chiaro_gemini_provider_new (f->http, "http://example.com", KEY);
   g_autoptr(ChiaroGenerationRequest) request =
     make_request (f, "gemini-2.5-flash-image", NULL, "Over plain HTTP");
 
@@ -607,7 +606,7 @@ test_openai (Fixture       *f,
 {
   g_autofree char *endpoint = g_strconcat (chiaro_mock_server_get_url (f->mock), "/api/v1", NULL);
   g_autoptr(ChiaroProvider) provider =
-    CHIARO_PROVIDER (chiaro_openai_provider_new (f->http, endpoint, KEY));
+    chiaro_openai_provider_new (f->http, endpoint, KEY);
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
   g_autoptr(ChiaroGenerationRequest) request = NULL;
   const char * const placements[] = { "ok", "openai-image-field", "openai-content-parts",

@@ -914,9 +914,9 @@ make_provider (Generate   *self,
   chiaro_http_client_set_timeout (http, self->timeout);
 
   if (g_str_equal (self->provider_name, "openai"))
-    self->provider = CHIARO_PROVIDER (chiaro_openai_provider_new (http, self->endpoint, key));
+    self->provider = chiaro_openai_provider_new (http, self->endpoint, key);
   else
-    self->provider = CHIARO_PROVIDER (chiaro_gemini_provider_new (http, self->endpoint, key));
+    self->provider = chiaro_gemini_provider_new (http, self->endpoint, key);
 }
 
 static int

@@ -1,7 +1,11 @@
-/* chiaro-provider-exchange.c — the exchange both providers share: build, send, parse
+/* chiaro-http-provider.c — a provider that speaks one JSON wire format over HTTP
  *
  * Copyright 2026 The Chiaro authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Gemini and OpenAI-compatible providers are this class with their own ChiaroWireFormat.
+ * The key travels in a header (x-goog-api-key, or Authorization), never in the URL, so it
+ * cannot end up in a log line or a proxy's access log.
  *
  * One generation is three steps, and only the middle one may run on the main thread:
  *   1. a worker serialises the request (base64 of several megabytes of images);
@@ -19,7 +23,23 @@
 #include "chiaro-api-error.h"
 #include "chiaro-model-catalog.h"
 
-#include "chiaro-provider-private.h"
+#include "chiaro-http-provider.h"
+
+struct _ChiaroHttpProvider
+{
+  GObject                 parent_instance;
+
+  const ChiaroWireFormat *wire;
+  ChiaroHttpClient       *http;
+  char                   *endpoint;
+  char                   *api_key;
+};
+
+static void chiaro_http_provider_iface_init (ChiaroProviderInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ChiaroHttpProvider, chiaro_http_provider, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CHIARO_TYPE_PROVIDER,
+                                                      chiaro_http_provider_iface_init))
 
 typedef struct
 {
@@ -170,75 +190,146 @@ build_in_thread (GTask        *task,
   g_task_return_pointer (task, wire->build_body (request, FALSE), (GDestroyNotify) g_bytes_unref);
 }
 
-/* Runs the request through the three steps; the task's data is the Exchange. */
-void
-chiaro_provider_exchange_async (gpointer                      source_object,
-                                gpointer                      source_tag,
-                                const ChiaroWireFormat       *wire,
-                                ChiaroHttpClient             *http,
-                                const char                   *uri,
-                                const char * const           *headers,
-                                ChiaroGenerationRequest      *request,
-                                ChiaroGenerationProgressFunc  progress,
-                                gpointer                      progress_data,
-                                GDestroyNotify                progress_destroy,
-                                GCancellable                 *cancellable,
-                                GAsyncReadyCallback           callback,
-                                gpointer                      user_data)
+static char *
+chiaro_http_provider_dup_request_uri (ChiaroProvider          *provider,
+                                      ChiaroGenerationRequest *request)
 {
+  ChiaroHttpProvider *self = CHIARO_HTTP_PROVIDER (provider);
+
+  return self->wire->dup_uri (self->endpoint, request);
+}
+
+static GBytes *
+chiaro_http_provider_build_body (ChiaroProvider          *provider,
+                                 ChiaroGenerationRequest *request,
+                                 gboolean                 elide_data)
+{
+  return CHIARO_HTTP_PROVIDER (provider)->wire->build_body (request, elide_data);
+}
+
+static void
+chiaro_http_provider_generate_async (ChiaroProvider               *provider,
+                                     ChiaroGenerationRequest      *request,
+                                     ChiaroGenerationProgressFunc  progress,
+                                     gpointer                      progress_data,
+                                     GDestroyNotify                progress_destroy,
+                                     GCancellable                 *cancellable,
+                                     GAsyncReadyCallback           callback,
+                                     gpointer                      user_data)
+{
+  ChiaroHttpProvider *self = CHIARO_HTTP_PROVIDER (provider);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) build = NULL;
   g_autoptr(GError) error = NULL;
   Exchange *exchange;
 
-  task = g_task_new (source_object, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_name (task, "chiaro-provider-exchange");
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, chiaro_http_provider_generate_async);
+  g_task_set_name (task, "chiaro-http-provider-generate");
 
   exchange = g_new0 (Exchange, 1);
-  exchange->wire = wire;
-  exchange->http = g_object_ref (http);
-  exchange->uri = g_strdup (uri);
-  exchange->headers = g_strdupv ((char **) headers);
+  exchange->wire = self->wire;
+  exchange->http = g_object_ref (self->http);
+  exchange->uri = self->wire->dup_uri (self->endpoint, request);
+  exchange->headers = g_new0 (char *, 3);
+  exchange->headers[0] = g_strdup (self->wire->auth_header);
+  exchange->headers[1] = g_strconcat (self->wire->auth_prefix, self->api_key, NULL);
   exchange->request = chiaro_generation_request_ref (request);
   exchange->progress = progress;
   exchange->progress_data = progress_data;
   exchange->progress_destroy = progress_destroy;
   g_task_set_task_data (task, exchange, (GDestroyNotify) exchange_free);
 
-  if (!chiaro_http_check_endpoint (uri, &error))
+  if (!chiaro_http_check_endpoint (exchange->uri, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   build = g_task_new (NULL, cancellable, on_body_built, g_object_ref (task));
-  g_task_set_source_tag (build, chiaro_provider_exchange_async);
-  g_task_set_name (build, "chiaro-provider-build-body");
-  g_object_set_data (G_OBJECT (build), "wire", (gpointer) wire);
+  g_task_set_source_tag (build, chiaro_http_provider_generate_async);
+  g_task_set_name (build, "chiaro-http-provider-build-body");
+  g_object_set_data (G_OBJECT (build), "wire", (gpointer) self->wire);
   g_task_set_task_data (build, chiaro_generation_request_ref (request),
                         (GDestroyNotify) chiaro_generation_request_unref);
   g_task_run_in_thread (build, build_in_thread);
 }
 
-ChiaroGenerationResult *
-chiaro_provider_exchange_finish (GAsyncResult  *result,
-                                 GError       **error)
+static ChiaroGenerationResult *
+chiaro_http_provider_generate_finish (ChiaroProvider  *provider,
+                                      GAsyncResult    *result,
+                                      GError         **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* "https://host/" and "https://host" name the same endpoint; paths are appended to it. */
-char *
-chiaro_provider_normalize_endpoint (const char *endpoint,
-                                    const char *fallback)
+static void
+chiaro_http_provider_iface_init (ChiaroProviderInterface *iface)
 {
-  char *normalized = g_strdup (endpoint != NULL && *endpoint != '\0' ? endpoint : fallback);
-  gsize len = strlen (normalized);
+  iface->dup_request_uri = chiaro_http_provider_dup_request_uri;
+  iface->build_body = chiaro_http_provider_build_body;
+  iface->generate_async = chiaro_http_provider_generate_async;
+  iface->generate_finish = chiaro_http_provider_generate_finish;
+}
 
-  while (len > 0 && normalized[len - 1] == '/')
-    normalized[--len] = '\0';
-  return normalized;
+static void
+chiaro_http_provider_finalize (GObject *object)
+{
+  ChiaroHttpProvider *self = CHIARO_HTTP_PROVIDER (object);
+
+  g_clear_object (&self->http);
+  g_clear_pointer (&self->endpoint, g_free);
+  g_clear_pointer (&self->api_key, g_free);
+
+  G_OBJECT_CLASS (chiaro_http_provider_parent_class)->finalize (object);
+}
+
+static void
+chiaro_http_provider_class_init (ChiaroHttpProviderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = chiaro_http_provider_finalize;
+}
+
+static void
+chiaro_http_provider_init (ChiaroHttpProvider *self)
+{
+}
+
+/**
+ * chiaro_http_provider_new:
+ * @wire: the wire format, static
+ * @http: the HTTP client
+ * @endpoint: (nullable): the base URL; the wire format's default when %NULL or empty
+ * @api_key: the key
+ *
+ * Returns: (transfer full): a provider
+ */
+ChiaroProvider *
+chiaro_http_provider_new (const ChiaroWireFormat *wire,
+                          ChiaroHttpClient       *http,
+                          const char             *endpoint,
+                          const char             *api_key)
+{
+  ChiaroHttpProvider *self;
+  gsize len;
+
+  g_return_val_if_fail (wire != NULL, NULL);
+  g_return_val_if_fail (CHIARO_IS_HTTP_CLIENT (http), NULL);
+  g_return_val_if_fail (api_key != NULL, NULL);
+
+  self = g_object_new (CHIARO_TYPE_HTTP_PROVIDER, NULL);
+  self->wire = wire;
+  self->http = g_object_ref (http);
+  self->api_key = g_strdup (api_key);
+
+  /* "https://host/" and "https://host" name the same endpoint; paths are appended to it. */
+  self->endpoint = g_strdup (endpoint != NULL && *endpoint != '\0' ? endpoint
+                                                                   : wire->default_endpoint);
+  len = strlen (self->endpoint);
+  while (len > 0 && self->endpoint[len - 1] == '/')
+    self->endpoint[--len] = '\0';
+
+  return CHIARO_PROVIDER (self);
 }
