@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <string.h>
 
 #include "chiaro-test-util.h"
 
@@ -115,4 +116,60 @@ chiaro_test_wait_until (gboolean (*condition) (gpointer user_data),
     g_source_remove (timeout_id);
 
   return !timed_out;
+}
+
+/* The bytes of a fixture file; the test fails when it cannot be read. */
+GBytes *
+chiaro_test_read_fixture (const char *folder,
+                          const char *name)
+{
+  g_autofree char *path = chiaro_test_fixture_path (folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize size = 0;
+
+  g_file_get_contents (path, &contents, &size, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, size);
+}
+
+char *
+chiaro_test_fixture_base64 (const char *folder,
+                            const char *name)
+{
+  g_autoptr(GBytes) bytes = chiaro_test_read_fixture (folder, name);
+
+  return g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+GBytes *
+chiaro_test_bytes_printf (const char *format,
+                          ...)
+{
+  va_list args;
+  char *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+GBytes *
+chiaro_test_bytes_from_string (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+/* The JSON in @bytes; the test fails when it is not JSON. */
+JsonNode *
+chiaro_test_parse_json (GBytes *bytes)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                              &error);
+  g_assert_no_error (error);
+  return json_parser_steal_root (parser);
 }

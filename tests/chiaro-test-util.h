@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,14 @@ GStrv    chiaro_test_list_fixtures (const char *folder,
 gboolean chiaro_test_wait_until    (gboolean  (*condition) (gpointer user_data),
                                     gpointer    user_data,
                                     guint       timeout_seconds);
+
+GBytes   *chiaro_test_read_fixture      (const char *folder,
+                                         const char *name);
+char     *chiaro_test_fixture_base64    (const char *folder,
+                                         const char *name);
+GBytes   *chiaro_test_bytes_printf      (const char *format,
+                                         ...) G_GNUC_PRINTF (1, 2);
+GBytes   *chiaro_test_bytes_from_string (const char *text);
+JsonNode *chiaro_test_parse_json        (GBytes     *bytes);
 
 G_END_DECLS

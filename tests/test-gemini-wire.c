@@ -17,64 +17,6 @@
 /* Helpers */
 
 static GBytes *
-read_fixture (const char *folder,
-              const char *name)
-{
-  g_autofree char *path = chiaro_test_fixture_path (folder, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize size = 0;
-
-  g_file_get_contents (path, &contents, &size, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, size);
-}
-
-static char *
-fixture_base64 (const char *folder,
-                const char *name)
-{
-  g_autoptr(GBytes) bytes = read_fixture (folder, name);
-
-  return g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
-static GBytes *
-bytes_printf (const char *format,
-              ...) G_GNUC_PRINTF (1, 2);
-
-static GBytes *
-bytes_printf (const char *format,
-              ...)
-{
-  va_list args;
-  char *text;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  return g_bytes_new_take (text, strlen (text));
-}
-
-static GBytes *
-bytes_from_string (const char *text)
-{
-  return g_bytes_new (text, strlen (text));
-}
-
-static JsonNode *
-parse_json (GBytes *bytes)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                              &error);
-  g_assert_no_error (error);
-  return json_parser_steal_root (parser);
-}
-
-static GBytes *
 node_to_bytes (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -117,8 +59,8 @@ fixture_with_image (const char *folder,
                     const char *name,
                     const char *base64)
 {
-  g_autoptr(GBytes) original = read_fixture (folder, name);
-  g_autoptr(JsonNode) root = parse_json (original);
+  g_autoptr(GBytes) original = chiaro_test_read_fixture (folder, name);
+  g_autoptr(JsonNode) root = chiaro_test_parse_json (original);
 
   replace_image_data (root, base64);
   return node_to_bytes (root);
@@ -255,7 +197,7 @@ response_with_parts (const char *parts,
   g_autofree char *finish = finish_reason != NULL
     ? g_strdup_printf (",\"finishReason\":\"%s\"", finish_reason) : g_strdup ("");
 
-  return bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[%s]}%s,"
+  return chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[%s]}%s,"
                        "\"index\":0}],\"modelVersion\":\"gemini-3-pro-image-preview\"}",
                        parts, finish);
 }
@@ -269,7 +211,7 @@ static char *jpeg_b64;      /* 1800×1200 JPEG */
 static void
 test_fixture_edit_nonstream (void)
 {
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/responses",
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/responses",
                                              "gemini-2.5-flash-image-preview.edit.nonstream.json");
   g_autoptr(GError) error = parse_fail (verbatim);
   g_autoptr(GBytes) body = NULL;
@@ -304,7 +246,7 @@ test_fixture_edit_nonstream (void)
 static void
 test_fixture_text_plus_image (void)
 {
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/responses",
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/responses",
                                              "gemini-2.5-flash-image.relay-sample.text-plus-image.json");
   g_autoptr(GError) error = parse_fail (verbatim);
   g_autoptr(GBytes) body = NULL;
@@ -336,7 +278,7 @@ static void
 test_fixture_signature_jpeg (void)
 {
   const char *name = "gemini-3-pro-image-preview.relay-sample.thoughtSignature-jpeg.json";
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/responses", name);
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/responses", name);
   g_autoptr(GError) error = parse_fail (verbatim);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(ChiaroGenerationResult) result = NULL;
@@ -362,7 +304,7 @@ static void
 test_fixture_thoughts_jpeg (void)
 {
   const char *name = "gemini-3-pro-image-preview.relay-sample.thoughts-jpeg.json";
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/responses", name);
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/responses", name);
   g_autoptr(GError) error = parse_fail (verbatim);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(ChiaroGenerationResult) result = NULL;
@@ -388,9 +330,9 @@ static void
 test_fixture_vertex_json_array (void)
 {
   const char *name = "gemini-3-pro-image-preview.vertex-stream-json-array.thoughts.sample.json";
-  g_autoptr(GBytes) body = read_fixture ("gemini/responses", name);
+  g_autoptr(GBytes) body = chiaro_test_read_fixture ("gemini/responses", name);
   g_autoptr(GError) error = parse_stream_fail (body);
-  g_autoptr(JsonNode) root = parse_json (body);
+  g_autoptr(JsonNode) root = chiaro_test_parse_json (body);
   g_autoptr(JsonNode) final = NULL;
   g_autoptr(GBytes) completed = NULL;
   g_autoptr(GBytes) final_text = NULL;
@@ -400,11 +342,11 @@ test_fixture_vertex_json_array (void)
   assert_api_error (error, CHIARO_API_ERROR_NO_IMAGE, NULL, 0);
 
   /* The same stream, completed by an image event. */
-  final_text = bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+  final_text = chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
                              "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"},"
                              "\"thoughtSignature\":\"c2ln\"}]},\"finishReason\":\"STOP\"}],"
                              "\"usageMetadata\":{\"trafficType\":\"ON_DEMAND\"}}", png_b64);
-  final = parse_json (final_text);
+  final = chiaro_test_parse_json (final_text);
   json_array_add_element (json_node_get_array (root), g_steal_pointer (&final));
   completed = node_to_bytes (root);
 
@@ -430,7 +372,7 @@ test_fixture_vertex_json_array (void)
 static void
 test_fixture_image_blocked (void)
 {
-  g_autoptr(GBytes) body = read_fixture ("gemini/responses", "image-blocked.observed-shape.json");
+  g_autoptr(GBytes) body = chiaro_test_read_fixture ("gemini/responses", "image-blocked.observed-shape.json");
   g_autoptr(GError) error = parse_fail (body);
 
   assert_api_error (error, CHIARO_API_ERROR_IMAGE_SAFETY, "IMAGE_SAFETY", 0);
@@ -442,7 +384,7 @@ test_fixture_image_blocked (void)
 static void
 test_fixture_prompt_blocked (void)
 {
-  g_autoptr(GBytes) body = read_fixture ("gemini/responses",
+  g_autoptr(GBytes) body = chiaro_test_read_fixture ("gemini/responses",
                                          "prompt-blocked-safety.promptFeedback.json");
   g_autoptr(GError) error = parse_fail (body);
 
@@ -455,7 +397,7 @@ static void
 test_fixture_reconstructed_sse (void)
 {
   const char *name = "stream-image-mldev.RECONSTRUCTED-TRUNCATED.sse";
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/responses", name);
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/responses", name);
   g_autoptr(GError) error = parse_stream_fail (verbatim);
   g_autofree char *text = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -472,7 +414,7 @@ test_fixture_reconstructed_sse (void)
   g_assert_nonnull (cut);
   cut_end = strstr (cut, "TRUNCATED...\"");
   g_assert_nonnull (cut_end);
-  body = bytes_printf ("%.*s\"data\": \"%s\"%s", (int) (cut - text), text, png_b64,
+  body = chiaro_test_bytes_printf ("%.*s\"data\": \"%s\"%s", (int) (cut - text), text, png_b64,
                        cut_end + strlen ("TRUNCATED...\""));
   g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\r\n\r\n"));
 
@@ -567,7 +509,7 @@ test_fixture_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) file = read_fixture ("gemini/errors", cases[i].name);
+      g_autoptr(GBytes) file = chiaro_test_read_fixture ("gemini/errors", cases[i].name);
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *base = g_path_get_basename (paths[i]);
@@ -579,7 +521,7 @@ test_fixture_errors (void)
 
       /* The note quotes the body after its prose. */
       if (g_str_has_suffix (cases[i].name, ".NOTE.txt"))
-        body = bytes_from_string (strchr (text, '{'));
+        body = chiaro_test_bytes_from_string (strchr (text, '{'));
       else
         body = g_bytes_ref (file);
 
@@ -612,11 +554,11 @@ static void
 load_recording (const char *name,
                 Recording  *recording)
 {
-  g_autoptr(GBytes) file = read_fixture ("gemini/js-genai-recordings", name);
+  g_autoptr(GBytes) file = chiaro_test_read_fixture ("gemini/js-genai-recordings", name);
   JsonObject *response;
   JsonArray *interactions;
 
-  recording->root = parse_json (file);
+  recording->root = chiaro_test_parse_json (file);
   interactions = json_object_get_array_member (json_node_get_object (recording->root),
                                                "interactions");
   response = json_object_get_object_member (json_array_get_object_element (interactions, 0),
@@ -879,9 +821,9 @@ test_finish_reasons (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) bare = bytes_printf ("{\"candidates\":[{\"content\":{\"parts\":null},"
+      g_autoptr(GBytes) bare = chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"parts\":null},"
                                              "\"finishReason\":\"%s\"}]}", cases[i].reason);
-      g_autoptr(GBytes) with_message = bytes_printf ("{\"candidates\":[{\"finishReason\":\"%s\","
+      g_autoptr(GBytes) with_message = chiaro_test_bytes_printf ("{\"candidates\":[{\"finishReason\":\"%s\","
                                                      "\"finishMessage\":\"Why it stopped.\"}]}",
                                                      cases[i].reason);
       g_autoptr(GBytes) with_text = response_with_parts ("{\"text\":\"Some words.\"}",
@@ -967,7 +909,7 @@ test_nothing_inside (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
-      g_autoptr(GBytes) body = bytes_from_string (bodies[i]);
+      g_autoptr(GBytes) body = chiaro_test_bytes_from_string (bodies[i]);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", bodies[i]);
@@ -1003,7 +945,7 @@ test_not_a_response (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) body = bytes_from_string (cases[i].body);
+      g_autoptr(GBytes) body = chiaro_test_bytes_from_string (cases[i].body);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", cases[i].body);
@@ -1016,7 +958,7 @@ test_not_a_response (void)
 
   /* The web page's detail is its text without the tags. */
   {
-    g_autoptr(GBytes) body = bytes_from_string (cases[2].body);
+    g_autoptr(GBytes) body = chiaro_test_bytes_from_string (cases[2].body);
     g_autoptr(GError) error = parse_fail (body);
 
     g_assert_cmpstr (chiaro_api_error_get_detail (error), ==, "502 Bad Gateway Bad Gateway");
@@ -1099,7 +1041,7 @@ test_truncated_image_body (void)
   g_autoptr(GError) stream_error = NULL;
   g_autofree char *sse = g_strdup_printf ("data: %.*s", (int) g_bytes_get_size (cut),
                                           (const char *) g_bytes_get_data (cut, NULL));
-  g_autoptr(GBytes) sse_body = bytes_from_string (sse);
+  g_autoptr(GBytes) sse_body = chiaro_test_bytes_from_string (sse);
 
   assert_api_error (error, CHIARO_API_ERROR_BAD_RESPONSE, NULL, 0);
   assert_safe_detail (error);
@@ -1127,7 +1069,7 @@ test_several_images (void)
   g_autoptr(GBytes) body = response_with_parts (parts, "STOP");
   g_autoptr(ChiaroGenerationResult) result = parse_ok (body);
   ChiaroPart *final = chiaro_generation_result_get_final_image (result);
-  g_autoptr(GBytes) alpha = read_fixture ("images/pngsuite", "basn6a08.png");
+  g_autoptr(GBytes) alpha = chiaro_test_read_fixture ("images/pngsuite", "basn6a08.png");
 
   g_assert_cmpuint (result->images->len, ==, 3);
   g_assert_cmpuint (result->thought_images->len, ==, 0);
@@ -1194,7 +1136,7 @@ static void
 test_unreadable_images (void)
 {
   g_autofree char *text_b64 = g_base64_encode ((const guchar *) "just some text", 14);
-  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) png = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
   g_autofree char *cut_png_b64 = g_base64_encode (g_bytes_get_data (png, NULL),
                                                   g_bytes_get_size (png) - 20);
   static const char *kinds[] = { "not an image", "empty", "cut short" };
@@ -1249,7 +1191,7 @@ static void
 test_unknown_fields (void)
 {
   g_autoptr(GBytes) body =
-    bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+    chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
                   "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\",\"future\":1},"
                   "\"partMetadata\":{\"k\":\"v\"},\"thoughtSignature\":\"c2lnbmF0dXJl\"}],"
                   "\"newContentField\":[1,2]},\"finishReason\":\"STOP\",\"index\":0,"
@@ -1283,7 +1225,7 @@ static void
 test_snake_case (void)
 {
   g_autoptr(GBytes) body =
-    bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+    chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
                   "{\"text\":\"Done.\",\"thought_signature\":\"YQ==\"},"
                   "{\"inline_data\":{\"mime_type\":\"image/png\",\"data\":\"%s\"},"
                   "\"thought_signature\":\"Yg==\"}]},\"finish_reason\":\"STOP\","
@@ -1315,7 +1257,7 @@ static void
 test_grounding (void)
 {
   g_autoptr(GBytes) body =
-    bytes_printf ("{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"mimeType\":"
+    chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"mimeType\":"
                   "\"image/png\",\"data\":\"%s\"}}]},\"finishReason\":\"STOP\","
                   "\"groundingMetadata\":{\"searchEntryPoint\":{\"renderedContent\":\"<div/>\"},"
                   "\"groundingChunks\":[{\"web\":{\"uri\":\"https://weather.example/tokyo\","
@@ -1373,7 +1315,7 @@ test_prompt_blocked (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) body = bytes_printf ("{\"promptFeedback\":{\"blockReason\":\"%s\","
+      g_autoptr(GBytes) body = chiaro_test_bytes_printf ("{\"promptFeedback\":{\"blockReason\":\"%s\","
                                              "\"blockReasonMessage\":\"policy text\"},"
                                              "\"usageMetadata\":{\"promptTokenCount\":9}}",
                                              cases[i].reason);
@@ -1390,14 +1332,14 @@ test_prompt_blocked (void)
 static void
 test_error_in_200 (void)
 {
-  g_autoptr(GBytes) body = bytes_from_string ("{\"error\":{\"code\":429,\"message\":\"Resource "
+  g_autoptr(GBytes) body = chiaro_test_bytes_from_string ("{\"error\":{\"code\":429,\"message\":\"Resource "
                                               "has been exhausted (e.g. check quota).\","
                                               "\"status\":\"RESOURCE_EXHAUSTED\"}}");
-  g_autoptr(GBytes) array = bytes_from_string ("[{\"error\":{\"code\":503,\"message\":\"The model "
+  g_autoptr(GBytes) array = chiaro_test_bytes_from_string ("[{\"error\":{\"code\":503,\"message\":\"The model "
                                                "is overloaded.\",\"status\":\"UNAVAILABLE\"}}]");
-  g_autoptr(GBytes) status_only = bytes_from_string ("{\"error\":{\"message\":\"deadline\","
+  g_autoptr(GBytes) status_only = chiaro_test_bytes_from_string ("{\"error\":{\"message\":\"deadline\","
                                                      "\"status\":\"DEADLINE_EXCEEDED\"}}");
-  g_autoptr(GBytes) string_error = bytes_from_string ("{\"error\":\"something broke\"}");
+  g_autoptr(GBytes) string_error = chiaro_test_bytes_from_string ("{\"error\":\"something broke\"}");
   g_autoptr(GError) error = parse_fail (body);
   g_autoptr(GError) array_error = parse_fail (array);
   g_autoptr(GError) status_error = parse_fail (status_only);
@@ -1419,7 +1361,7 @@ static GBytes *
 image_event (const char *base64,
              const char *signature)
 {
-  return bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+  return chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
                        "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}%s%s%s}]},"
                        "\"index\":0}]}", base64,
                        signature != NULL ? ",\"thoughtSignature\":\"" : "",
@@ -1431,7 +1373,7 @@ test_stream_merge (void)
 {
   g_autoptr(GBytes) image = image_event (png_b64, "SU1H");
   g_autoptr(GBytes) body =
-    bytes_printf (": keep-alive\r\n\r\n"
+    chiaro_test_bytes_printf (": keep-alive\r\n\r\n"
                   "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":"
                   "\"**Plan**\\n\\nLay out\",\"thought\":true}]}}],\"usageMetadata\":"
                   "{\"promptTokenCount\":5,\"totalTokenCount\":5}}\r\n\r\n"
@@ -1478,10 +1420,10 @@ test_stream_events (void)
 {
   g_autoptr(ChiaroGeminiStream) stream = chiaro_gemini_stream_new ();
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_part_unref);
-  g_autoptr(GBytes) first = bytes_from_string ("{\"candidates\":[{\"content\":{\"parts\":["
+  g_autoptr(GBytes) first = chiaro_test_bytes_from_string ("{\"candidates\":[{\"content\":{\"parts\":["
                                                "{\"text\":\"Thinking\",\"thought\":true}]}}]}");
   g_autoptr(GBytes) second = image_event (png_b64, NULL);
-  g_autoptr(GBytes) bad = bytes_from_string ("{\"candidates\":");
+  g_autoptr(GBytes) bad = chiaro_test_bytes_from_string ("{\"candidates\":");
   g_autoptr(GError) error = NULL;
   g_autoptr(ChiaroGenerationResult) result = NULL;
 
@@ -1552,7 +1494,7 @@ test_stream_failures (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) body = bytes_from_string (cases[i].body);
+      g_autoptr(GBytes) body = chiaro_test_bytes_from_string (cases[i].body);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("case %u", i);
@@ -1647,7 +1589,7 @@ test_http_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) body = cases[i].body != NULL ? bytes_from_string (cases[i].body) : NULL;
+      g_autoptr(GBytes) body = cases[i].body != NULL ? chiaro_test_bytes_from_string (cases[i].body) : NULL;
       g_autoptr(GError) error = NULL;
 
       g_test_message ("case %u: %u", i, cases[i].status);
@@ -1680,7 +1622,7 @@ test_http_error_excerpt (void)
 
   for (guint i = 0; i < 500; i++)
     g_string_append (message, "Quota exceeded for metric X. ");
-  long_body = bytes_printf ("{\"error\":{\"code\":429,\"message\":\"%s\",\"status\":"
+  long_body = chiaro_test_bytes_printf ("{\"error\":{\"code\":429,\"message\":\"%s\",\"status\":"
                             "\"RESOURCE_EXHAUSTED\"}}", message->str);
   long_error = http_error (429, NULL, long_body);
   assert_api_error (long_error, CHIARO_API_ERROR_RATE_LIMITED, "RESOURCE_EXHAUSTED", 429);
@@ -1788,7 +1730,7 @@ build (ChiaroGenerationRequest *request,
   text = g_bytes_get_data (body, NULL);
   g_assert_null (memchr (text, '\n', g_bytes_get_size (body)));
   g_assert_null (g_strstr_len (text, g_bytes_get_size (body), "candidateCount"));
-  return parse_json (body);
+  return chiaro_test_parse_json (body);
 }
 
 static JsonNode *
@@ -1815,12 +1757,12 @@ test_build_defaults (void)
       g_autoptr(JsonNode) root = build_with (models[i], options);
       g_autoptr(JsonNode) expected = NULL;
       g_autoptr(GBytes) expected_json =
-        bytes_from_string ("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":"
+        chiaro_test_bytes_from_string ("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":"
                            "\"A lighthouse at dusk\"}]}],\"generationConfig\":"
                            "{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}");
 
       g_test_message ("%s", models[i]);
-      expected = parse_json (expected_json);
+      expected = chiaro_test_parse_json (expected_json);
       g_assert_true (json_node_equal (root, expected));
     }
 }
@@ -1979,8 +1921,8 @@ test_build_option_combinations (void)
 static void
 test_build_contents (void)
 {
-  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
-  g_autoptr(GBytes) jpeg = read_fixture ("images/exif-orientation", "Landscape_1.jpg");
+  g_autoptr(GBytes) png = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) jpeg = chiaro_test_read_fixture ("images/exif-orientation", "Landscape_1.jpg");
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
   g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-3.1-flash-image", options);
   g_autoptr(ChiaroContent) turn = user_turn ("Put the bottle on a marble table", png);
@@ -1996,13 +1938,13 @@ test_build_contents (void)
   chiaro_generation_request_add_content (request, turn);
 
   root = build (request, FALSE);
-  expected_json = bytes_printf ("{\"role\":\"user\",\"parts\":["
+  expected_json = chiaro_test_bytes_printf ("{\"role\":\"user\",\"parts\":["
                                 "{\"text\":\"Put the bottle on a marble table\"},"
                                 "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}},"
                                 "{\"text\":\"Reference: the marble\"},"
                                 "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}}]}",
                                 png_b64, jpeg_b64);
-  expected = parse_json (expected_json);
+  expected = chiaro_test_parse_json (expected_json);
   g_assert_true (json_node_equal (get_path (root, "contents.0"), expected));
   g_assert_cmpuint (count_members (root, "contents"), ==, 1);
 
@@ -2066,7 +2008,7 @@ test_build_marker_text (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
-      g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+      g_autoptr(GBytes) png = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
       g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
       g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-3-pro-image", options);
       g_autoptr(ChiaroContent) turn = user_turn (texts[i], png);
@@ -2082,7 +2024,7 @@ test_build_marker_text (void)
 static GBytes *
 signed_response (void)
 {
-  return bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+  return chiaro_test_bytes_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
                        "{\"text\":\"**Composing**\\n\\nThe bottle goes left.\",\"thought\":true},"
                        "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"},"
                        "\"thought\":true},"
@@ -2102,9 +2044,9 @@ static void
 test_round_trip (void)
 {
   g_autoptr(GBytes) answer = signed_response ();
-  g_autoptr(JsonNode) answer_root = parse_json (answer);
+  g_autoptr(JsonNode) answer_root = chiaro_test_parse_json (answer);
   g_autoptr(ChiaroGenerationResult) result = parse_ok (answer);
-  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) png = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
   g_autoptr(ChiaroContent) first = user_turn ("Put the bottle on marble", png);
   g_autoptr(ChiaroContent) next = user_turn ("Warmer light", NULL);
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
@@ -2157,8 +2099,8 @@ static ChiaroContent *
 model_turn (const char *made_by,
             const char *parts_json)
 {
-  g_autoptr(GBytes) json = bytes_printf ("{\"role\":\"model\",\"parts\":[%s]}", parts_json);
-  g_autoptr(JsonNode) node = parse_json (json);
+  g_autoptr(GBytes) json = chiaro_test_bytes_printf ("{\"role\":\"model\",\"parts\":[%s]}", parts_json);
+  g_autoptr(JsonNode) node = chiaro_test_parse_json (json);
   g_autoptr(GError) error = NULL;
   ChiaroContent *content = chiaro_content_new_from_json (node, &error);
 
@@ -2279,9 +2221,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  png_b64 = fixture_base64 ("images/pngsuite", "basn2c08.png");
-  png_alpha_b64 = fixture_base64 ("images/pngsuite", "basn6a08.png");
-  jpeg_b64 = fixture_base64 ("images/exif-orientation", "Landscape_1.jpg");
+  png_b64 = chiaro_test_fixture_base64 ("images/pngsuite", "basn2c08.png");
+  png_alpha_b64 = chiaro_test_fixture_base64 ("images/pngsuite", "basn6a08.png");
+  jpeg_b64 = chiaro_test_fixture_base64 ("images/exif-orientation", "Landscape_1.jpg");
   catalog = chiaro_model_catalog_new ();
 
   g_test_add_func ("/chiaro/gemini-wire/fixture/edit-nonstream", test_fixture_edit_nonstream);

@@ -20,64 +20,6 @@ static char *jpeg_b64;  /* 1800×1200 JPEG */
 
 /* Helpers */
 
-static GBytes *
-read_fixture (const char *folder,
-              const char *name)
-{
-  g_autofree char *path = chiaro_test_fixture_path (folder, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize size = 0;
-
-  g_file_get_contents (path, &contents, &size, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, size);
-}
-
-static char *
-fixture_base64 (const char *folder,
-                const char *name)
-{
-  g_autoptr(GBytes) bytes = read_fixture (folder, name);
-
-  return g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
-static GBytes *
-bytes_printf (const char *format,
-              ...) G_GNUC_PRINTF (1, 2);
-
-static GBytes *
-bytes_printf (const char *format,
-              ...)
-{
-  va_list args;
-  char *text;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  return g_bytes_new_take (text, strlen (text));
-}
-
-static GBytes *
-bytes_from_string (const char *text)
-{
-  return g_bytes_new (text, strlen (text));
-}
-
-static JsonNode *
-parse_json (GBytes *bytes)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                              &error);
-  g_assert_no_error (error);
-  return json_parser_steal_root (parser);
-}
-
 /* The fixture with the text from @from up to @to (not included) replaced by @with. */
 static GBytes *
 fixture_replacing (const char *name,
@@ -85,7 +27,7 @@ fixture_replacing (const char *name,
                    const char *to,
                    const char *with)
 {
-  g_autoptr(GBytes) file = read_fixture ("gemini/openai-compat", name);
+  g_autoptr(GBytes) file = chiaro_test_read_fixture ("gemini/openai-compat", name);
   g_autofree char *text = g_strndup (g_bytes_get_data (file, NULL), g_bytes_get_size (file));
   const char *start = strstr (text, from);
   const char *end;
@@ -94,7 +36,7 @@ fixture_replacing (const char *name,
   start += strlen (from);
   end = strstr (start, to);
   g_assert_nonnull (end);
-  return bytes_printf ("%.*s%s%s", (int) (start - text), text, with, end);
+  return chiaro_test_bytes_printf ("%.*s%s%s", (int) (start - text), text, with, end);
 }
 
 static JsonNode *
@@ -196,7 +138,7 @@ static GBytes *
 completion (const char *message,
             const char *finish_reason)
 {
-  return bytes_printf ("{\"id\":\"gen-1\",\"model\":\"google/gemini-3-pro-image-preview\","
+  return chiaro_test_bytes_printf ("{\"id\":\"gen-1\",\"model\":\"google/gemini-3-pro-image-preview\","
                        "\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
                        "\"message\":%s,\"finish_reason\":%s}]}",
                        message, finish_reason != NULL ? finish_reason : "null");
@@ -215,7 +157,7 @@ static void
 test_fixture_message_images (void)
 {
   const char *name = "openrouter-response.message-images.doc-example.json";
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/openai-compat", name);
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/openai-compat", name);
   g_autoptr(GError) error = parse_fail (verbatim);
   g_autoptr(GBytes) body = fixture_replacing (name, "base64,", "\"", png_b64);
   g_autoptr(ChiaroGenerationResult) result = parse_ok (body);
@@ -241,7 +183,7 @@ static void
 test_fixture_markdown (void)
 {
   const char *name = "relay-markdown-data-url-in-content.example.json";
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/openai-compat", name);
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/openai-compat", name);
   g_autoptr(GError) error = parse_fail (verbatim);
   g_autoptr(GBytes) body = fixture_replacing (name, "base64,", ")", jpeg_b64);
   g_autoptr(ChiaroGenerationResult) result = parse_ok (body);
@@ -267,7 +209,7 @@ static void
 test_fixture_stream_chunk (void)
 {
   const char *name = "vercel-gateway-stream-chunk.delta-images.doc-example.json";
-  g_autoptr(GBytes) verbatim = read_fixture ("gemini/openai-compat", name);
+  g_autoptr(GBytes) verbatim = chiaro_test_read_fixture ("gemini/openai-compat", name);
   g_autoptr(GError) error = parse_fail (verbatim);
   g_autoptr(GBytes) body = fixture_replacing (name, "base64,", "\"", png_b64);
   g_autoptr(ChiaroGenerationResult) result = parse_ok (body);
@@ -301,15 +243,15 @@ build (ChiaroGenerationRequest *request,
 
   g_assert_nonnull (body);
   g_assert_null (memchr (g_bytes_get_data (body, NULL), '\n', g_bytes_get_size (body)));
-  return parse_json (body);
+  return chiaro_test_parse_json (body);
 }
 
 static void
 test_fixture_openrouter_request (void)
 {
-  g_autoptr(GBytes) file = read_fixture ("gemini/openai-compat",
+  g_autoptr(GBytes) file = chiaro_test_read_fixture ("gemini/openai-compat",
                                          "openrouter-request.image-config.doc-example.json");
-  g_autoptr(JsonNode) expected = parse_json (file);
+  g_autoptr(JsonNode) expected = chiaro_test_parse_json (file);
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
   g_autoptr(ChiaroGenerationRequest) request = NULL;
   g_autoptr(ChiaroContent) turn = chiaro_content_new ("user");
@@ -332,16 +274,16 @@ test_fixture_openrouter_request (void)
 static void
 test_fixture_google_request (void)
 {
-  g_autoptr(GBytes) file = read_fixture ("gemini/openai-compat",
+  g_autoptr(GBytes) file = chiaro_test_read_fixture ("gemini/openai-compat",
                                          "google-openai-compat-request.image-input.example.json");
   g_autofree char *text = g_strndup (g_bytes_get_data (file, NULL), g_bytes_get_size (file));
   g_auto(GStrv) pieces = g_strsplit (text, "<BASE64>", -1);
   g_autofree char *filled = g_strjoinv (png_b64, pieces);
-  g_autoptr(GBytes) filled_bytes = bytes_from_string (filled);
-  g_autoptr(JsonNode) expected = parse_json (filled_bytes);
+  g_autoptr(GBytes) filled_bytes = chiaro_test_bytes_from_string (filled);
+  g_autoptr(JsonNode) expected = chiaro_test_parse_json (filled_bytes);
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
   g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-2.5-flash", options);
-  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) png = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
   g_autoptr(ChiaroContent) turn = chiaro_content_new ("user");
   g_autoptr(ChiaroPart) question = chiaro_part_new_text ("Describe the items on this image.");
   g_autoptr(ChiaroPart) image = chiaro_part_new_image (png, NULL);
@@ -544,7 +486,7 @@ test_no_image (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) body = bytes_from_string (cases[i].body);
+      g_autoptr(GBytes) body = chiaro_test_bytes_from_string (cases[i].body);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", cases[i].body);
@@ -564,7 +506,7 @@ test_not_a_response (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
-      g_autoptr(GBytes) body = bytes_from_string (bodies[i]);
+      g_autoptr(GBytes) body = chiaro_test_bytes_from_string (bodies[i]);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", bodies[i]);
@@ -578,7 +520,7 @@ static void
 test_usage_and_reasoning (void)
 {
   g_autofree char *url = data_url ("image/png", png_b64);
-  g_autoptr(GBytes) body = bytes_printf (
+  g_autoptr(GBytes) body = chiaro_test_bytes_printf (
     "{\"id\":\"gen-9\",\"model\":\"google/gemini-3.1-flash-image-preview\","
     "\"provider\":\"Google\",\"choices\":[{\"index\":0,\"logprobs\":null,"
     "\"finish_reason\":\"stop\",\"native_finish_reason\":\"STOP\",\"message\":"
@@ -672,7 +614,7 @@ test_http_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) body = bytes_from_string (cases[i].body);
+      g_autoptr(GBytes) body = chiaro_test_bytes_from_string (cases[i].body);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("case %u: %u", i, cases[i].status);
@@ -684,7 +626,7 @@ test_http_errors (void)
 
   /* An error in a 200 body takes the status it names. */
   {
-    g_autoptr(GBytes) body = bytes_from_string ("{\"error\":{\"message\":\"Provider returned "
+    g_autoptr(GBytes) body = chiaro_test_bytes_from_string ("{\"error\":{\"message\":\"Provider returned "
                                                 "error\",\"code\":502}}");
     g_autoptr(GError) error = parse_fail (body);
 
@@ -702,10 +644,10 @@ test_build_defaults (void)
   g_autoptr(ChiaroContent) turn = chiaro_content_new ("user");
   g_autoptr(ChiaroPart) text = chiaro_part_new_text ("A red kite");
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) expected_json = bytes_from_string (
+  g_autoptr(GBytes) expected_json = chiaro_test_bytes_from_string (
     "{\"model\":\"gemini-3-pro-image\",\"messages\":[{\"role\":\"user\",\"content\":"
     "\"A red kite\"}],\"modalities\":[\"image\",\"text\"]}");
-  g_autoptr(JsonNode) expected = parse_json (expected_json);
+  g_autoptr(JsonNode) expected = chiaro_test_parse_json (expected_json);
 
   chiaro_content_add_part (turn, text);
   chiaro_generation_request_add_content (request, turn);
@@ -778,18 +720,18 @@ test_build_options (void)
 static void
 test_build_history (void)
 {
-  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
-  g_autoptr(GBytes) gemini_turn_json = bytes_printf (
+  g_autoptr(GBytes) png = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) gemini_turn_json = chiaro_test_bytes_printf (
     "{\"role\":\"model\",\"parts\":[{\"text\":\"Thinking\",\"thought\":true},"
     "{\"text\":\"Here.\",\"thoughtSignature\":\"QQ==\"},"
     "{\"inlineData\":{\"mimeType\":\"image/jpeg\",\"data\":\"%s\"},\"thoughtSignature\":\"Qg==\"},"
     "{\"functionCall\":{\"name\":\"f\"}}]}", jpeg_b64);
-  g_autoptr(JsonNode) gemini_turn_node = parse_json (gemini_turn_json);
+  g_autoptr(JsonNode) gemini_turn_node = chiaro_test_parse_json (gemini_turn_json);
   g_autoptr(GError) error = NULL;
   g_autoptr(ChiaroContent) gemini_turn = chiaro_content_new_from_json (gemini_turn_node, &error);
-  g_autoptr(GBytes) thoughts_json = bytes_from_string ("{\"role\":\"model\",\"parts\":[{\"text\":"
+  g_autoptr(GBytes) thoughts_json = chiaro_test_bytes_from_string ("{\"role\":\"model\",\"parts\":[{\"text\":"
                                                        "\"Only thinking\",\"thought\":true}]}");
-  g_autoptr(JsonNode) thoughts_node = parse_json (thoughts_json);
+  g_autoptr(JsonNode) thoughts_node = chiaro_test_parse_json (thoughts_json);
   g_autoptr(ChiaroContent) thoughts_turn = chiaro_content_new_from_json (thoughts_node, &error);
   g_autoptr(ChiaroContent) first = chiaro_content_new ("user");
   g_autoptr(ChiaroContent) next = chiaro_content_new ("user");
@@ -868,7 +810,7 @@ test_round_trip (void)
 static void
 test_build_marker_text (void)
 {
-  g_autoptr(GBytes) png = read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) png = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
   g_autoptr(ChiaroGenerationRequest) request = new_request ("gemini-3-pro-image", options);
   g_autoptr(ChiaroContent) turn = chiaro_content_new ("user");
@@ -891,8 +833,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  png_b64 = fixture_base64 ("images/pngsuite", "basn2c08.png");
-  jpeg_b64 = fixture_base64 ("images/exif-orientation", "Landscape_1.jpg");
+  png_b64 = chiaro_test_fixture_base64 ("images/pngsuite", "basn2c08.png");
+  jpeg_b64 = chiaro_test_fixture_base64 ("images/exif-orientation", "Landscape_1.jpg");
   catalog = chiaro_model_catalog_new ();
 
   g_test_add_func ("/chiaro/openai-wire/fixture/message-images", test_fixture_message_images);
