@@ -1305,23 +1305,7 @@ add_generation_config (JsonBuilder             *builder,
       json_builder_end_object (builder);
     }
 
-  if (options->temperature >= 0)
-    {
-      json_builder_set_member_name (builder, "temperature");
-      json_builder_add_double_value (builder, options->temperature);
-    }
-
-  if (options->top_p >= 0)
-    {
-      json_builder_set_member_name (builder, "topP");
-      json_builder_add_double_value (builder, options->top_p);
-    }
-
-  if (options->has_seed)
-    {
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, options->seed);
-    }
+  chiaro_wire_add_sampling (builder, options, "topP");
 
   if (send_thoughts || send_level)
     {

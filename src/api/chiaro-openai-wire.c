@@ -224,23 +224,7 @@ build_tree (ChiaroGenerationRequest *request,
       json_builder_end_object (builder);
     }
 
-  if (options->temperature >= 0)
-    {
-      json_builder_set_member_name (builder, "temperature");
-      json_builder_add_double_value (builder, options->temperature);
-    }
-
-  if (options->top_p >= 0)
-    {
-      json_builder_set_member_name (builder, "top_p");
-      json_builder_add_double_value (builder, options->top_p);
-    }
-
-  if (options->has_seed)
-    {
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, options->seed);
-    }
+  chiaro_wire_add_sampling (builder, options, "top_p");
 
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

@@ -1077,3 +1077,28 @@ chiaro_wire_check_image (ChiaroPart *part)
     return "image data cut short";
   return NULL;
 }
+
+/* temperature, top-p and seed, when set; both formats spell them alike but for top-p. */
+void
+chiaro_wire_add_sampling (JsonBuilder                   *builder,
+                          const ChiaroGenerationOptions *options,
+                          const char                    *top_p_name)
+{
+  if (options->temperature >= 0)
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, options->temperature);
+    }
+
+  if (options->top_p >= 0)
+    {
+      json_builder_set_member_name (builder, top_p_name);
+      json_builder_add_double_value (builder, options->top_p);
+    }
+
+  if (options->has_seed)
+    {
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, options->seed);
+    }
+}

@@ -10,6 +10,7 @@
 
 #include "chiaro-api-error.h"
 #include "chiaro-content.h"
+#include "chiaro-generation-request.h"
 
 G_BEGIN_DECLS
 
@@ -71,6 +72,10 @@ char            *chiaro_wire_blobs_add      (ChiaroWireBlobs *blobs,
                                              GBytes          *data);
 GBytes          *chiaro_wire_blobs_generate (ChiaroWireBlobs *blobs,
                                              JsonNode        *root);
+
+void         chiaro_wire_add_sampling      (JsonBuilder                   *builder,
+                                            const ChiaroGenerationOptions *options,
+                                            const char                    *top_p_name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChiaroWireBlobs, chiaro_wire_blobs_free)
 
