@@ -173,3 +173,65 @@ chiaro_test_parse_json (GBytes *bytes)
   g_assert_no_error (error);
   return json_parser_steal_root (parser);
 }
+
+/* The node at a dotted path such as "generationConfig.imageConfig.aspectRatio" or
+ * "contents.1.parts.0", or NULL. */
+JsonNode *
+chiaro_test_json_get_path (JsonNode   *root,
+                           const char *path)
+{
+  g_auto(GStrv) steps = g_strsplit (path, ".", -1);
+  JsonNode *node = root;
+
+  for (guint i = 0; steps[i] != NULL && node != NULL; i++)
+    {
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          node = json_object_get_member (json_node_get_object (node), steps[i]);
+        }
+      else if (JSON_NODE_HOLDS_ARRAY (node) && g_ascii_isdigit (steps[i][0]))
+        {
+          JsonArray *array = json_node_get_array (node);
+          guint index = (guint) g_ascii_strtoull (steps[i], NULL, 10);
+
+          node = index < json_array_get_length (array) ? json_array_get_element (array, index)
+                                                       : NULL;
+        }
+      else
+        {
+          node = NULL;
+        }
+    }
+
+  return node;
+}
+
+/* The string at a dotted path; the test fails when there is none. */
+const char *
+chiaro_test_json_get_string (JsonNode   *root,
+                             const char *path)
+{
+  JsonNode *node = chiaro_test_json_get_path (root, path);
+
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+  return json_node_get_string (node);
+}
+
+/* Fails unless @folder holds exactly the files @names: a fixture added later must be covered
+ * by a test before the suite passes again. */
+void
+chiaro_test_assert_fixtures_are (const char         *folder,
+                                 const char * const *names)
+{
+  g_auto(GStrv) paths = chiaro_test_list_fixtures (folder, "");
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (paths[i]);
+
+      g_test_message ("%s", base);
+      g_assert_true (g_strv_contains (names, base));
+    }
+  g_assert_cmpuint (g_strv_length (paths), ==, g_strv_length ((char **) names));
+}

@@ -17,6 +17,8 @@ GFile   *chiaro_test_fixture_file  (const char *first_element,
                                     ...) G_GNUC_NULL_TERMINATED;
 GStrv    chiaro_test_list_fixtures (const char *folder,
                                     const char *suffix);
+void     chiaro_test_assert_fixtures_are (const char         *folder,
+                                          const char * const *names);
 gboolean chiaro_test_wait_until    (gboolean  (*condition) (gpointer user_data),
                                     gpointer    user_data,
                                     guint       timeout_seconds);
@@ -29,5 +31,9 @@ GBytes   *chiaro_test_bytes_printf      (const char *format,
                                          ...) G_GNUC_PRINTF (1, 2);
 GBytes   *chiaro_test_bytes_from_string (const char *text);
 JsonNode *chiaro_test_parse_json        (GBytes     *bytes);
+JsonNode   *chiaro_test_json_get_path   (JsonNode   *root,
+                                         const char *path);
+const char *chiaro_test_json_get_string (JsonNode   *root,
+                                         const char *path);
 
 G_END_DECLS

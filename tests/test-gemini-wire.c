@@ -449,16 +449,8 @@ test_fixture_responses_covered (void)
     "stream-image-mldev.RECONSTRUCTED-TRUNCATED.sse",
     NULL
   };
-  g_auto(GStrv) paths = chiaro_test_list_fixtures ("gemini/responses", "");
 
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autofree char *base = g_path_get_basename (paths[i]);
-
-      g_test_message ("%s", base);
-      g_assert_true (g_strv_contains (covered, base));
-    }
-  g_assert_cmpuint (g_strv_length (paths), ==, g_strv_length ((char **) covered));
+  chiaro_test_assert_fixtures_are ("gemini/responses", covered);
 }
 
 /* Fixtures: errors/ */
@@ -773,16 +765,8 @@ test_fixture_recordings_covered (void)
     "Client_Tests_test_thinking_generate_content_should_return_thought_field.json",
     NULL
   };
-  g_auto(GStrv) paths = chiaro_test_list_fixtures ("gemini/js-genai-recordings", "");
 
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autofree char *base = g_path_get_basename (paths[i]);
-
-      g_test_message ("%s", base);
-      g_assert_true (g_strv_contains (covered, base));
-    }
-  g_assert_cmpuint (g_strv_length (paths), ==, g_strv_length ((char **) covered));
+  chiaro_test_assert_fixtures_are ("gemini/js-genai-recordings", covered);
 }
 
 /* Synthetic answers */
@@ -1636,52 +1620,11 @@ static ChiaroModelCatalog *catalog;
 
 /* The node at a dotted path such as "generationConfig.imageConfig.aspectRatio" or
  * "contents.1.parts.0", or NULL. */
-static JsonNode *
-get_path (JsonNode   *root,
-          const char *path)
-{
-  g_auto(GStrv) steps = g_strsplit (path, ".", -1);
-  JsonNode *node = root;
-
-  for (guint i = 0; steps[i] != NULL && node != NULL; i++)
-    {
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        {
-          node = json_object_get_member (json_node_get_object (node), steps[i]);
-        }
-      else if (JSON_NODE_HOLDS_ARRAY (node) && g_ascii_isdigit (steps[i][0]))
-        {
-          JsonArray *array = json_node_get_array (node);
-          guint index = (guint) g_ascii_strtoull (steps[i], NULL, 10);
-
-          node = index < json_array_get_length (array) ? json_array_get_element (array, index)
-                                                       : NULL;
-        }
-      else
-        {
-          node = NULL;
-        }
-    }
-
-  return node;
-}
-
-static const char *
-get_path_string (JsonNode   *root,
-                 const char *path)
-{
-  JsonNode *node = get_path (root, path);
-
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
-  return json_node_get_string (node);
-}
-
 static guint
 count_members (JsonNode   *root,
                const char *path)
 {
-  JsonNode *node = get_path (root, path);
+  JsonNode *node = chiaro_test_json_get_path (root, path);
 
   g_assert_nonnull (node);
   if (JSON_NODE_HOLDS_OBJECT (node))
@@ -1789,49 +1732,49 @@ test_build_options (void)
   options->include_thoughts = TRUE;
 
   flash = build_with ("gemini-3.1-flash-image", options);
-  g_assert_cmpstr (get_path_string (flash, "generationConfig.imageConfig.aspectRatio"), ==, "16:9");
-  g_assert_cmpstr (get_path_string (flash, "generationConfig.imageConfig.imageSize"), ==, "2K");
-  g_assert_cmpfloat (json_node_get_double (get_path (flash, "generationConfig.temperature")), ==, 0);
-  g_assert_cmpfloat (json_node_get_double (get_path (flash, "generationConfig.topP")), ==, 0.95);
-  g_assert_cmpint (json_node_get_int (get_path (flash, "generationConfig.seed")), ==, -42);
-  g_assert_true (json_node_get_boolean (get_path (flash,
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "generationConfig.imageConfig.aspectRatio"), ==, "16:9");
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "generationConfig.imageConfig.imageSize"), ==, "2K");
+  g_assert_cmpfloat (json_node_get_double (chiaro_test_json_get_path (flash, "generationConfig.temperature")), ==, 0);
+  g_assert_cmpfloat (json_node_get_double (chiaro_test_json_get_path (flash, "generationConfig.topP")), ==, 0.95);
+  g_assert_cmpint (json_node_get_int (chiaro_test_json_get_path (flash, "generationConfig.seed")), ==, -42);
+  g_assert_true (json_node_get_boolean (chiaro_test_json_get_path (flash,
                                                   "generationConfig.thinkingConfig.includeThoughts")));
-  g_assert_cmpstr (get_path_string (flash, "generationConfig.thinkingConfig.thinkingLevel"), ==, "HIGH");
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "generationConfig.thinkingConfig.thinkingLevel"), ==, "HIGH");
   g_assert_cmpuint (count_members (flash, "tools"), ==, 1);
   g_assert_cmpuint (count_members (flash, "tools.0.googleSearch"), ==, 1);
   g_assert_cmpuint (count_members (flash, "tools.0.googleSearch.searchTypes"), ==, 2);
   g_assert_cmpuint (count_members (flash, "tools.0.googleSearch.searchTypes.webSearch"), ==, 0);
   g_assert_cmpuint (count_members (flash, "tools.0.googleSearch.searchTypes.imageSearch"), ==, 0);
-  g_assert_cmpstr (get_path_string (flash, "systemInstruction.parts.0.text"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "systemInstruction.parts.0.text"), ==,
                    "You retouch product photos.");
   g_assert_cmpuint (count_members (flash, "systemInstruction"), ==, 1);
   g_assert_cmpuint (count_members (flash, "systemInstruction.parts"), ==, 1);
 
   /* 3 Pro always thinks (no level), searches the web only. */
   pro = build_with ("gemini-3-pro-image", options);
-  g_assert_cmpstr (get_path_string (pro, "generationConfig.imageConfig.imageSize"), ==, "2K");
+  g_assert_cmpstr (chiaro_test_json_get_string (pro, "generationConfig.imageConfig.imageSize"), ==, "2K");
   g_assert_cmpuint (count_members (pro, "generationConfig.thinkingConfig"), ==, 1);
-  g_assert_true (json_node_get_boolean (get_path (pro,
+  g_assert_true (json_node_get_boolean (chiaro_test_json_get_path (pro,
                                                   "generationConfig.thinkingConfig.includeThoughts")));
   g_assert_cmpuint (count_members (pro, "tools.0.googleSearch"), ==, 0);
-  g_assert_nonnull (get_path (pro, "systemInstruction"));
+  g_assert_nonnull (chiaro_test_json_get_path (pro, "systemInstruction"));
 
   /* 2.5 Flash Image: no size, no thinking, no search, no system instruction. */
   old = build_with ("gemini-2.5-flash-image", options);
   g_assert_cmpuint (count_members (old, "generationConfig.imageConfig"), ==, 1);
-  g_assert_cmpstr (get_path_string (old, "generationConfig.imageConfig.aspectRatio"), ==, "16:9");
-  g_assert_null (get_path (old, "generationConfig.thinkingConfig"));
-  g_assert_null (get_path (old, "tools"));
-  g_assert_null (get_path (old, "systemInstruction"));
-  g_assert_nonnull (get_path (old, "generationConfig.seed"));
+  g_assert_cmpstr (chiaro_test_json_get_string (old, "generationConfig.imageConfig.aspectRatio"), ==, "16:9");
+  g_assert_null (chiaro_test_json_get_path (old, "generationConfig.thinkingConfig"));
+  g_assert_null (chiaro_test_json_get_path (old, "tools"));
+  g_assert_null (chiaro_test_json_get_path (old, "systemInstruction"));
+  g_assert_nonnull (chiaro_test_json_get_path (old, "generationConfig.seed"));
 
   /* An id nobody listed takes everything. */
   unknown = build_with ("gemini-9-ultra-image", options);
-  g_assert_cmpstr (get_path_string (unknown, "generationConfig.imageConfig.imageSize"), ==, "2K");
-  g_assert_cmpstr (get_path_string (unknown, "generationConfig.thinkingConfig.thinkingLevel"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (unknown, "generationConfig.imageConfig.imageSize"), ==, "2K");
+  g_assert_cmpstr (chiaro_test_json_get_string (unknown, "generationConfig.thinkingConfig.thinkingLevel"), ==,
                    "HIGH");
-  g_assert_nonnull (get_path (unknown, "tools.0.googleSearch.searchTypes.imageSearch"));
-  g_assert_nonnull (get_path (unknown, "systemInstruction"));
+  g_assert_nonnull (chiaro_test_json_get_path (unknown, "tools.0.googleSearch.searchTypes.imageSearch"));
+  g_assert_nonnull (chiaro_test_json_get_path (unknown, "systemInstruction"));
 }
 
 /* Every combination of options on every kind of model, against the rules: each option is sent
@@ -1888,27 +1831,27 @@ test_build_option_combinations (void)
                         *options->system_instruction != '\0' &&
                         chiaro_model_info_get_system_instruction (info);
 
-          g_assert_cmpint (get_path (root, "generationConfig.imageConfig.aspectRatio") != NULL, ==,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.imageConfig.aspectRatio") != NULL, ==,
                            want_ratio);
-          g_assert_cmpint (get_path (root, "generationConfig.imageConfig.imageSize") != NULL, ==,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.imageConfig.imageSize") != NULL, ==,
                            want_size);
-          g_assert_cmpint (get_path (root, "generationConfig.imageConfig") != NULL, ==,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.imageConfig") != NULL, ==,
                            want_ratio || want_size);
-          g_assert_cmpint (get_path (root, "generationConfig.temperature") != NULL, ==,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.temperature") != NULL, ==,
                            options->temperature >= 0);
-          g_assert_cmpint (get_path (root, "generationConfig.topP") != NULL, ==,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.topP") != NULL, ==,
                            options->top_p >= 0);
-          g_assert_cmpint (get_path (root, "generationConfig.seed") != NULL, ==, options->has_seed);
-          g_assert_cmpint (get_path (root, "generationConfig.thinkingConfig.thinkingLevel") != NULL,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.seed") != NULL, ==, options->has_seed);
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.thinkingConfig.thinkingLevel") != NULL,
                            ==, want_level);
-          g_assert_cmpint (get_path (root, "generationConfig.thinkingConfig.includeThoughts") != NULL,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.thinkingConfig.includeThoughts") != NULL,
                            ==, want_thoughts);
-          g_assert_cmpint (get_path (root, "generationConfig.thinkingConfig") != NULL, ==,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "generationConfig.thinkingConfig") != NULL, ==,
                            want_level || want_thoughts);
-          g_assert_cmpint (get_path (root, "tools") != NULL, ==, want_tools);
-          g_assert_cmpint (get_path (root, "tools.0.googleSearch.searchTypes") != NULL, ==,
+          g_assert_cmpint (chiaro_test_json_get_path (root, "tools") != NULL, ==, want_tools);
+          g_assert_cmpint (chiaro_test_json_get_path (root, "tools.0.googleSearch.searchTypes") != NULL, ==,
                            want_types);
-          g_assert_cmpint (get_path (root, "systemInstruction") != NULL, ==, want_system);
+          g_assert_cmpint (chiaro_test_json_get_path (root, "systemInstruction") != NULL, ==, want_system);
           g_assert_cmpuint (count_members (root, "generationConfig.responseModalities"), ==, 2);
           g_assert_cmpuint (count_members (root, ""), ==, 2 + want_tools + want_system);
           n_checked++;
@@ -1945,16 +1888,16 @@ test_build_contents (void)
                                 "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}}]}",
                                 png_b64, jpeg_b64);
   expected = chiaro_test_parse_json (expected_json);
-  g_assert_true (json_node_equal (get_path (root, "contents.0"), expected));
+  g_assert_true (json_node_equal (chiaro_test_json_get_path (root, "contents.0"), expected));
   g_assert_cmpuint (count_members (root, "contents"), ==, 1);
 
   /* A dry run shows sizes, not data. */
   elided = build (request, TRUE);
-  g_assert_cmpstr (get_path_string (elided, "contents.0.parts.1.inlineData.data"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (elided, "contents.0.parts.1.inlineData.data"), ==,
                    "<145 bytes>");
-  g_assert_cmpstr (get_path_string (elided, "contents.0.parts.3.inlineData.data"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (elided, "contents.0.parts.3.inlineData.data"), ==,
                    "<347327 bytes>");
-  g_assert_cmpstr (get_path_string (elided, "contents.0.parts.0.text"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (elided, "contents.0.parts.0.text"), ==,
                    "Put the bottle on a marble table");
 }
 
@@ -1986,14 +1929,14 @@ test_build_large (void)
   chiaro_generation_request_add_content (request, turn);
 
   root = build (request, FALSE);
-  decoded = g_base64_decode (get_path_string (root, "contents.0.parts.1.inlineData.data"),
+  decoded = g_base64_decode (chiaro_test_json_get_string (root, "contents.0.parts.1.inlineData.data"),
                              &decoded_size);
   g_assert_cmpmem (decoded, decoded_size, g_bytes_get_data (bytes, NULL), size);
   g_clear_pointer (&decoded, g_free);
-  decoded = g_base64_decode (get_path_string (root, "contents.0.parts.2.inlineData.data"),
+  decoded = g_base64_decode (chiaro_test_json_get_string (root, "contents.0.parts.2.inlineData.data"),
                              &decoded_size);
   g_assert_cmpmem (decoded, decoded_size, g_bytes_get_data (second, NULL), 2);
-  g_assert_cmpstr (get_path_string (root, "contents.0.parts.2.inlineData.mimeType"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "contents.0.parts.2.inlineData.mimeType"), ==,
                    "image/webp");
 }
 
@@ -2016,8 +1959,8 @@ test_build_marker_text (void)
 
       chiaro_generation_request_add_content (request, turn);
       root = build (request, FALSE);
-      g_assert_cmpstr (get_path_string (root, "contents.0.parts.0.text"), ==, texts[i]);
-      g_assert_cmpstr (get_path_string (root, "contents.0.parts.1.inlineData.data"), ==, png_b64);
+      g_assert_cmpstr (chiaro_test_json_get_string (root, "contents.0.parts.0.text"), ==, texts[i]);
+      g_assert_cmpstr (chiaro_test_json_get_string (root, "contents.0.parts.1.inlineData.data"), ==, png_b64);
     }
 }
 
@@ -2067,9 +2010,9 @@ test_round_trip (void)
       root = build (request, FALSE);
 
       g_assert_cmpuint (count_members (root, "contents"), ==, 3);
-      g_assert_true (json_node_equal (get_path (root, "contents.1"),
-                                      get_path (answer_root, "candidates.0.content")));
-      g_assert_cmpstr (get_path_string (root, "contents.2.parts.0.text"), ==, "Warmer light");
+      g_assert_true (json_node_equal (chiaro_test_json_get_path (root, "contents.1"),
+                                      chiaro_test_json_get_path (answer_root, "candidates.0.content")));
+      g_assert_cmpstr (chiaro_test_json_get_string (root, "contents.2.parts.0.text"), ==, "Warmer light");
     }
 
   /* The recorded 1.3 MB answer of a real stream goes back the same way. */
@@ -2089,9 +2032,9 @@ test_round_trip (void)
     root = build (request, FALSE);
 
     image_event = json_array_get_element (recording.segments, 3);
-    g_assert_true (json_node_equal (get_path (root, "contents.0.parts.3"),
-                                    get_path (image_event, "candidates.0.content.parts.0")));
-    g_assert_cmpstr (get_path_string (root, "contents.0.parts.0.text"), ==, "I");
+    g_assert_true (json_node_equal (chiaro_test_json_get_path (root, "contents.0.parts.3"),
+                                    chiaro_test_json_get_path (image_event, "candidates.0.content.parts.0")));
+    g_assert_cmpstr (chiaro_test_json_get_string (root, "contents.0.parts.0.text"), ==, "I");
   }
 }
 
@@ -2128,10 +2071,10 @@ sent_signatures (const char    *model_id,
   root = build (request, FALSE);
 
   /* User turns never get one. */
-  g_assert_null (get_path (root, "contents.0.parts.0.thoughtSignature"));
-  g_assert_null (get_path (root, "contents.2.parts.0.thoughtSignature"));
+  g_assert_null (chiaro_test_json_get_path (root, "contents.0.parts.0.thoughtSignature"));
+  g_assert_null (chiaro_test_json_get_path (root, "contents.2.parts.0.thoughtSignature"));
 
-  parts = json_node_get_array (get_path (root, "contents.1.parts"));
+  parts = json_node_get_array (chiaro_test_json_get_path (root, "contents.1.parts"));
   for (guint i = 0; i < json_array_get_length (parts); i++)
     {
       JsonObject *part = json_array_get_object_element (parts, i);

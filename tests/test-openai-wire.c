@@ -39,41 +39,6 @@ fixture_replacing (const char *name,
   return chiaro_test_bytes_printf ("%.*s%s%s", (int) (start - text), text, with, end);
 }
 
-static JsonNode *
-get_path (JsonNode   *root,
-          const char *path)
-{
-  g_auto(GStrv) steps = g_strsplit (path, ".", -1);
-  JsonNode *node = root;
-
-  for (guint i = 0; steps[i] != NULL && node != NULL; i++)
-    {
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        node = json_object_get_member (json_node_get_object (node), steps[i]);
-      else if (JSON_NODE_HOLDS_ARRAY (node) && g_ascii_isdigit (steps[i][0]))
-        {
-          JsonArray *array = json_node_get_array (node);
-          guint index = (guint) g_ascii_strtoull (steps[i], NULL, 10);
-
-          node = index < json_array_get_length (array) ? json_array_get_element (array, index)
-                                                       : NULL;
-        }
-      else
-        node = NULL;
-    }
-  return node;
-}
-
-static const char *
-get_path_string (JsonNode   *root,
-                 const char *path)
-{
-  JsonNode *node = get_path (root, path);
-
-  g_assert_nonnull (node);
-  return json_node_get_string (node);
-}
-
 static void
 assert_image (ChiaroPart *part,
               const char *sniffed,
@@ -294,8 +259,8 @@ test_fixture_google_request (void)
   chiaro_generation_request_add_content (request, turn);
   root = build (request, FALSE);
 
-  g_assert_cmpstr (get_path_string (root, "model"), ==, "gemini-2.5-flash");
-  g_assert_true (json_node_equal (get_path (root, "messages"), get_path (expected, "messages")));
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "model"), ==, "gemini-2.5-flash");
+  g_assert_true (json_node_equal (chiaro_test_json_get_path (root, "messages"), chiaro_test_json_get_path (expected, "messages")));
 }
 
 static void
@@ -309,16 +274,8 @@ test_fixtures_covered (void)
     "vercel-gateway-stream-chunk.delta-images.doc-example.json",
     NULL
   };
-  g_auto(GStrv) paths = chiaro_test_list_fixtures ("gemini/openai-compat", "");
 
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autofree char *base = g_path_get_basename (paths[i]);
-
-      g_test_message ("%s", base);
-      g_assert_true (g_strv_contains (covered, base));
-    }
-  g_assert_cmpuint (g_strv_length (paths), ==, g_strv_length ((char **) covered));
+  chiaro_test_assert_fixtures_are ("gemini/openai-compat", covered);
 }
 
 /* Where images are found */
@@ -689,30 +646,30 @@ test_build_options (void)
   options->include_thoughts = TRUE;
 
   flash = build_with ("gemini-3.1-flash-image", options);
-  g_assert_cmpstr (get_path_string (flash, "image_config.aspect_ratio"), ==, "9:16");
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "image_config.aspect_ratio"), ==, "9:16");
   /* OpenRouter's spelling of Google's "512". */
-  g_assert_cmpstr (get_path_string (flash, "image_config.image_size"), ==, "0.5K");
-  g_assert_cmpfloat (json_node_get_double (get_path (flash, "temperature")), ==, 1.0);
-  g_assert_cmpfloat (json_node_get_double (get_path (flash, "top_p")), ==, 0);
-  g_assert_cmpint (json_node_get_int (get_path (flash, "seed")), ==, 123);
-  g_assert_cmpstr (get_path_string (flash, "messages.0.role"), ==, "system");
-  g_assert_cmpstr (get_path_string (flash, "messages.0.content"), ==, "Photorealistic only.");
-  g_assert_cmpstr (get_path_string (flash, "messages.1.role"), ==, "user");
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "image_config.image_size"), ==, "0.5K");
+  g_assert_cmpfloat (json_node_get_double (chiaro_test_json_get_path (flash, "temperature")), ==, 1.0);
+  g_assert_cmpfloat (json_node_get_double (chiaro_test_json_get_path (flash, "top_p")), ==, 0);
+  g_assert_cmpint (json_node_get_int (chiaro_test_json_get_path (flash, "seed")), ==, 123);
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "messages.0.role"), ==, "system");
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "messages.0.content"), ==, "Photorealistic only.");
+  g_assert_cmpstr (chiaro_test_json_get_string (flash, "messages.1.role"), ==, "user");
   /* The format has no place for grounding or thinking. */
   g_assert_cmpuint (json_object_get_size (json_node_get_object (flash)), ==, 7);
 
   /* Without sizes or a system instruction on the model, neither is sent. */
   old = build_with ("gemini-2.5-flash-image", options);
-  g_assert_null (get_path (old, "image_config.image_size"));
-  g_assert_cmpstr (get_path_string (old, "image_config.aspect_ratio"), ==, "9:16");
-  g_assert_cmpstr (get_path_string (old, "messages.0.role"), ==, "user");
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (get_path (old, "messages"))), ==, 1);
+  g_assert_null (chiaro_test_json_get_path (old, "image_config.image_size"));
+  g_assert_cmpstr (chiaro_test_json_get_string (old, "image_config.aspect_ratio"), ==, "9:16");
+  g_assert_cmpstr (chiaro_test_json_get_string (old, "messages.0.role"), ==, "user");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (chiaro_test_json_get_path (old, "messages"))), ==, 1);
 
   g_free (options->aspect_ratio);
   options->aspect_ratio = g_strdup ("auto");
   g_clear_pointer (&options->image_size, g_free);
   auto_ratio = build_with ("gemini-3.1-flash-image", options);
-  g_assert_null (get_path (auto_ratio, "image_config"));
+  g_assert_null (chiaro_test_json_get_path (auto_ratio, "image_config"));
 }
 
 /* A conversation: thoughts, signatures and parts the format cannot carry stay out; what the
@@ -757,19 +714,19 @@ test_build_history (void)
   chiaro_generation_request_add_content (request, next);
 
   root = build (request, FALSE);
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (get_path (root, "messages"))), ==, 3);
-  g_assert_cmpstr (get_path_string (root, "messages.0.role"), ==, "user");
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.0.type"), ==, "text");
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.0.text"), ==, "Edit this");
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.1.type"), ==, "image_url");
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.1.image_url.url"), ==, png_url);
-  g_assert_cmpstr (get_path_string (root, "messages.1.role"), ==, "assistant");
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (get_path (root,
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (chiaro_test_json_get_path (root, "messages"))), ==, 3);
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.role"), ==, "user");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.0.type"), ==, "text");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.0.text"), ==, "Edit this");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.1.type"), ==, "image_url");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.1.image_url.url"), ==, png_url);
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.1.role"), ==, "assistant");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (chiaro_test_json_get_path (root,
                                                                           "messages.1.content"))),
                     ==, 2);
-  g_assert_cmpstr (get_path_string (root, "messages.1.content.0.text"), ==, "Here.");
-  g_assert_cmpstr (get_path_string (root, "messages.1.content.1.image_url.url"), ==, jpeg_url);
-  g_assert_cmpstr (get_path_string (root, "messages.2.content"), ==, "Brighter");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.1.content.0.text"), ==, "Here.");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.1.content.1.image_url.url"), ==, jpeg_url);
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.2.content"), ==, "Brighter");
 
   body = chiaro_openai_build_body (request, FALSE);
   g_assert_null (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "QQ=="));
@@ -777,9 +734,9 @@ test_build_history (void)
                                "Thinking"));
 
   elided = build (request, TRUE);
-  g_assert_cmpstr (get_path_string (elided, "messages.0.content.1.image_url.url"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (elided, "messages.0.content.1.image_url.url"), ==,
                    "data:image/png;base64,<145 bytes>");
-  g_assert_cmpstr (get_path_string (elided, "messages.1.content.1.image_url.url"), ==,
+  g_assert_cmpstr (chiaro_test_json_get_string (elided, "messages.1.content.1.image_url.url"), ==,
                    "data:image/jpeg;base64,<347327 bytes>");
 }
 
@@ -800,10 +757,10 @@ test_round_trip (void)
 
   chiaro_generation_request_add_content (request, result->content);
   root = build (request, FALSE);
-  g_assert_cmpstr (get_path_string (root, "messages.0.role"), ==, "assistant");
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.0.text"), ==, "Done.");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.role"), ==, "assistant");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.0.text"), ==, "Done.");
   /* The label it came with, even though the bytes are a JPEG. */
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.1.image_url.url"), ==, url);
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.1.image_url.url"), ==, url);
 }
 
 /* Text that looks like Chiaro's marker for image data goes out as it is. */
@@ -823,8 +780,8 @@ test_build_marker_text (void)
   chiaro_content_add_part (turn, image);
   chiaro_generation_request_add_content (request, turn);
   root = build (request, FALSE);
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.0.text"), ==, "\001chiaro-blob:0\001");
-  g_assert_cmpstr (get_path_string (root, "messages.0.content.1.image_url.url"), ==, url);
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.0.text"), ==, "\001chiaro-blob:0\001");
+  g_assert_cmpstr (chiaro_test_json_get_string (root, "messages.0.content.1.image_url.url"), ==, url);
 }
 
 int

@@ -1201,12 +1201,6 @@ chiaro_gemini_parse_stream (GBytes  *body,
 
 /* Requests */
 
-static gboolean
-is_auto_ratio (const char *ratio)
-{
-  return ratio == NULL || *ratio == '\0' || g_str_equal (ratio, "auto");
-}
-
 /* Whether a model turn was made by another model than the one now asked. */
 static gboolean
 content_is_foreign (ChiaroContent           *content,
@@ -1271,10 +1265,7 @@ add_generation_config (JsonBuilder             *builder,
 {
   ChiaroGenerationOptions *options = request->options;
   ChiaroModelInfo *model = request->model;
-  const char * const *sizes = chiaro_model_info_get_image_sizes (model);
   ChiaroThinkingSupport thinking = chiaro_model_info_get_thinking (model);
-  gboolean send_ratio = !is_auto_ratio (options->aspect_ratio);
-  gboolean send_size = options->image_size != NULL && sizes != NULL && sizes[0] != NULL;
   gboolean send_level = thinking == CHIARO_THINKING_LEVELS && options->thinking_level != NULL;
   gboolean send_thoughts = thinking != CHIARO_THINKING_NONE && options->include_thoughts;
 
@@ -1288,22 +1279,9 @@ add_generation_config (JsonBuilder             *builder,
   json_builder_add_string_value (builder, "IMAGE");
   json_builder_end_array (builder);
 
-  if (send_ratio || send_size)
-    {
-      json_builder_set_member_name (builder, "imageConfig");
-      json_builder_begin_object (builder);
-      if (send_ratio)
-        {
-          json_builder_set_member_name (builder, "aspectRatio");
-          json_builder_add_string_value (builder, options->aspect_ratio);
-        }
-      if (send_size)
-        {
-          json_builder_set_member_name (builder, "imageSize");
-          json_builder_add_string_value (builder, options->image_size);
-        }
-      json_builder_end_object (builder);
-    }
+  chiaro_wire_add_image_config (builder, "imageConfig",
+                                "aspectRatio", chiaro_generation_options_get_aspect_ratio (options),
+                                "imageSize", chiaro_generation_options_get_image_size (options, model));
 
   chiaro_wire_add_sampling (builder, options, "topP");
 

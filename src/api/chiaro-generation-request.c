@@ -57,10 +57,45 @@ chiaro_generation_options_free (ChiaroGenerationOptions *options)
   g_free (options);
 }
 
-static gboolean
-is_auto_ratio (const char *ratio)
+/**
+ * chiaro_generation_options_get_aspect_ratio:
+ * @options: the options
+ *
+ * Returns: (nullable): the ratio to send, or %NULL when the model is to choose ("auto")
+ */
+const char *
+chiaro_generation_options_get_aspect_ratio (const ChiaroGenerationOptions *options)
 {
-  return ratio == NULL || *ratio == '\0' || g_str_equal (ratio, "auto");
+  const char *ratio;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  ratio = options->aspect_ratio;
+  if (ratio == NULL || *ratio == '\0' || g_str_equal (ratio, "auto"))
+    return NULL;
+  return ratio;
+}
+
+/**
+ * chiaro_generation_options_get_image_size:
+ * @options: the options
+ * @model: the model they are for
+ *
+ * Returns: (nullable): the size to send: %NULL when none is set or the model offers no choice
+ */
+const char *
+chiaro_generation_options_get_image_size (const ChiaroGenerationOptions *options,
+                                          ChiaroModelInfo               *model)
+{
+  const char * const *sizes;
+
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (model != NULL, NULL);
+
+  sizes = chiaro_model_info_get_image_sizes (model);
+  if (sizes == NULL || sizes[0] == NULL)
+    return NULL;
+  return options->image_size;
 }
 
 static gboolean
@@ -110,7 +145,7 @@ chiaro_generation_options_validate (const ChiaroGenerationOptions  *options,
 
   name = chiaro_model_info_get_name (model);
 
-  if (!is_auto_ratio (options->aspect_ratio) &&
+  if (chiaro_generation_options_get_aspect_ratio (options) != NULL &&
       !chiaro_model_info_accepts_aspect_ratio (model, options->aspect_ratio))
     {
       g_autofree char *list =

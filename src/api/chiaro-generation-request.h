@@ -34,6 +34,9 @@ GType                    chiaro_generation_options_get_type (void) G_GNUC_CONST;
 ChiaroGenerationOptions *chiaro_generation_options_new      (void);
 ChiaroGenerationOptions *chiaro_generation_options_copy     (const ChiaroGenerationOptions *options);
 void                     chiaro_generation_options_free     (ChiaroGenerationOptions       *options);
+const char              *chiaro_generation_options_get_aspect_ratio (const ChiaroGenerationOptions *options);
+const char              *chiaro_generation_options_get_image_size   (const ChiaroGenerationOptions *options,
+                                                                     ChiaroModelInfo               *model);
 
 /* Checks the options against what the model accepts; fills CHIARO_API_ERROR_UNSUPPORTED_OPTION
  * with a message naming the option. Unknown models accept everything. */

@@ -174,10 +174,7 @@ build_tree (ChiaroGenerationRequest *request,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   ChiaroGenerationOptions *options = request->options;
-  const char * const *sizes = chiaro_model_info_get_image_sizes (request->model);
-  gboolean send_ratio = options->aspect_ratio != NULL && *options->aspect_ratio != '\0' &&
-                        !g_str_equal (options->aspect_ratio, "auto");
-  gboolean send_size = options->image_size != NULL && sizes != NULL && sizes[0] != NULL;
+  const char *size = chiaro_generation_options_get_image_size (options, request->model);
 
   json_builder_begin_object (builder);
 
@@ -206,23 +203,11 @@ build_tree (ChiaroGenerationRequest *request,
   json_builder_add_string_value (builder, "text");
   json_builder_end_array (builder);
 
-  if (send_ratio || send_size)
-    {
-      json_builder_set_member_name (builder, "image_config");
-      json_builder_begin_object (builder);
-      if (send_ratio)
-        {
-          json_builder_set_member_name (builder, "aspect_ratio");
-          json_builder_add_string_value (builder, options->aspect_ratio);
-        }
-      if (send_size)
-        {
-          json_builder_set_member_name (builder, "image_size");
-          json_builder_add_string_value (builder, g_str_equal (options->image_size, "512")
-                                                  ? "0.5K" : options->image_size);
-        }
-      json_builder_end_object (builder);
-    }
+  /* OpenRouter spells Google's "512" as "0.5K". */
+  chiaro_wire_add_image_config (builder, "image_config",
+                                "aspect_ratio", chiaro_generation_options_get_aspect_ratio (options),
+                                "image_size",
+                                size != NULL && g_str_equal (size, "512") ? "0.5K" : size);
 
   chiaro_wire_add_sampling (builder, options, "top_p");
 

@@ -1102,3 +1102,30 @@ chiaro_wire_add_sampling (JsonBuilder                   *builder,
       json_builder_add_int_value (builder, options->seed);
     }
 }
+
+/* An image-config object holding whichever of @ratio and @size is set; nothing when neither. */
+void
+chiaro_wire_add_image_config (JsonBuilder *builder,
+                              const char  *object_name,
+                              const char  *ratio_name,
+                              const char  *ratio,
+                              const char  *size_name,
+                              const char  *size)
+{
+  if (ratio == NULL && size == NULL)
+    return;
+
+  json_builder_set_member_name (builder, object_name);
+  json_builder_begin_object (builder);
+  if (ratio != NULL)
+    {
+      json_builder_set_member_name (builder, ratio_name);
+      json_builder_add_string_value (builder, ratio);
+    }
+  if (size != NULL)
+    {
+      json_builder_set_member_name (builder, size_name);
+      json_builder_add_string_value (builder, size);
+    }
+  json_builder_end_object (builder);
+}

@@ -77,6 +77,13 @@ void         chiaro_wire_add_sampling      (JsonBuilder                   *build
                                             const ChiaroGenerationOptions *options,
                                             const char                    *top_p_name);
 
+void         chiaro_wire_add_image_config  (JsonBuilder                   *builder,
+                                            const char                    *object_name,
+                                            const char                    *ratio_name,
+                                            const char                    *ratio,
+                                            const char                    *size_name,
+                                            const char                    *size);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChiaroWireBlobs, chiaro_wire_blobs_free)
 
 G_END_DECLS
