@@ -274,6 +274,16 @@ try:
     check(result.returncode == 0 and mime_of(out('fox.png')) == 'image/png',
           'a JPEG answer written to .png is converted to PNG')
 
+    # --- the answer cannot be written ------------------------------------------------------
+    mock.clear()
+    missing_dir = out('no-such-folder/answer.png')
+    result, report = run_json('--prompt', 'a boat', '--output', missing_dir, endpoint=mock.url)
+    check(result.returncode == 3 and 'no-such-folder' in result.stderr,
+          'an output folder that does not exist: exit 3, the path named')
+    check(report is not None and report['outputs'][0]['status'] == 'failed'
+          and 'no-such-folder' in (report['outputs'][0]['error'] or ''),
+          'an output folder that does not exist: listed as failed with the reason')
+
     # --- the model refuses ---------------------------------------------------------------------
     for scenario, reason in (('image-safety', 'IMAGE_SAFETY'), ('text-only', 'STOP'),
                              ('prompt-blocked', 'SAFETY'), ('no-image', 'NO_IMAGE')):
