@@ -472,7 +472,7 @@ test_pan (void)
   g_signal_emit_by_name (drag, "drag-update", -50.0, -30.0);
   g_signal_emit_by_name (drag, "drag-update", -80.0, -45.0);
   g_signal_emit_by_name (drag, "drag-end", -80.0, -45.0);
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view.canvas)));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (view.canvas)));
 
   chiaro_canvas_get_image_bounds (view.canvas, &after);
   g_assert_cmpfloat_with_epsilon (after.origin.x, before.origin.x - 80, 0.51);
