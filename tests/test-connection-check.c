@@ -147,7 +147,8 @@ test_gemini_refused (Fixture       *f,
 
   check (f, "gemini", endpoint, "bad", "gemini-3.1-flash-image");
   g_assert_error (f->error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNAUTHORIZED);
-  g_assert_cmpstr (f->error->message, ==, "The API key is not valid. Check the key in Preferences.");
+  g_assert_cmpstr (f->error->message, ==,
+                   "The API key is not valid. Check the key in Preferences.");
   g_assert_cmpint (chiaro_api_error_get_http_status (f->error), ==, 400);
   g_assert_null (f->name);
 
