@@ -255,6 +255,7 @@ chiaro_stored_content_from_json (JsonNode  *node,
   g_return_val_if_fail (node != NULL, NULL);
   g_return_val_if_fail (hashes != NULL, NULL);
 
+  *hashes = NULL;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     goto corrupt;
 
