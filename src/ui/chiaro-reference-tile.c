@@ -31,8 +31,6 @@ struct _ChiaroReferenceTile
 
   /* owned */
   ChiaroReference *reference;
-  ChiaroImageStore *images;      /* (nullable) for a thumbnail the reference lacks */
-  GCancellable *cancellable;
   GtkWidget *popover;            /* (nullable) the context menu, once shown */
   gulong label_handler;
   gulong thumbnail_handler;
@@ -44,7 +42,6 @@ G_DEFINE_FINAL_TYPE (ChiaroReferenceTile, chiaro_reference_tile, GTK_TYPE_WIDGET
 enum {
   PROP_0,
   PROP_REFERENCE,
-  PROP_IMAGES,
   N_PROPS
 };
 
@@ -69,53 +66,12 @@ show_thumbnail (ChiaroReferenceTile *self,
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
 }
 
-static void
-on_thumbnail_ready (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(ChiaroReferenceTile) self = user_data;
-  g_autoptr(GdkPixbuf) thumbnail = NULL;
-  g_autoptr(GError) error = NULL;
-
-  thumbnail = chiaro_image_store_thumbnail_finish (CHIARO_IMAGE_STORE (source), result, &error);
-  if (thumbnail == NULL)
-    {
-      /* No thumbnail is no error to show: the tile keeps its blank card. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("no thumbnail for %s: %s", chiaro_reference_get_hash (self->reference),
-                 error->message);
-      return;
-    }
-
-  /* The document may have made one meanwhile; either will do. */
-  if (chiaro_reference_get_thumbnail (self->reference) == NULL)
-    show_thumbnail (self, thumbnail);
-}
-
+/* The document makes the thumbnail off the main thread and sets it on the reference; until
+ * then the tile shows a blank card. */
 static void
 update_thumbnail (ChiaroReferenceTile *self)
 {
-  GdkPixbuf *thumbnail = chiaro_reference_get_thumbnail (self->reference);
-
-  if (thumbnail != NULL || self->images == NULL)
-    {
-      show_thumbnail (self, thumbnail);
-      return;
-    }
-
-  chiaro_image_store_thumbnail_async (self->images, chiaro_reference_get_hash (self->reference),
-                                      chiaro_reference_get_mime_type (self->reference),
-                                      self->cancellable, on_thumbnail_ready, g_object_ref (self));
-}
-
-static void
-on_reference_thumbnail (ChiaroReferenceTile *self)
-{
-  GdkPixbuf *thumbnail = chiaro_reference_get_thumbnail (self->reference);
-
-  if (thumbnail != NULL)
-    show_thumbnail (self, thumbnail);
+  show_thumbnail (self, chiaro_reference_get_thumbnail (self->reference));
 }
 
 static void
@@ -202,7 +158,7 @@ set_reference (ChiaroReferenceTile *self,
                                                  G_CALLBACK (update_label), self,
                                                  G_CONNECT_SWAPPED);
   self->thumbnail_handler = g_signal_connect_object (reference, "notify::thumbnail",
-                                                     G_CALLBACK (on_reference_thumbnail), self,
+                                                     G_CALLBACK (update_thumbnail), self,
                                                      G_CONNECT_SWAPPED);
   self->plan_note_handler = g_signal_connect_object (reference, "notify::plan-note",
                                                      G_CALLBACK (update_plan_note), self,
@@ -267,7 +223,6 @@ chiaro_reference_tile_dispose (GObject *object)
 {
   ChiaroReferenceTile *self = CHIARO_REFERENCE_TILE (object);
 
-  g_cancellable_cancel (self->cancellable);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), CHIARO_TYPE_REFERENCE_TILE);
 
@@ -278,8 +233,6 @@ chiaro_reference_tile_dispose (GObject *object)
       g_clear_signal_handler (&self->plan_note_handler, self->reference);
     }
   g_clear_object (&self->reference);
-  g_clear_object (&self->images);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (chiaro_reference_tile_parent_class)->dispose (object);
 }
@@ -296,10 +249,6 @@ chiaro_reference_tile_get_property (GObject    *object,
     {
     case PROP_REFERENCE:
       g_value_set_object (value, self->reference);
-      break;
-
-    case PROP_IMAGES:
-      g_value_set_object (value, self->images);
       break;
 
     default:
@@ -321,10 +270,6 @@ chiaro_reference_tile_set_property (GObject      *object,
       set_reference (self, g_value_get_object (value));
       break;
 
-    case PROP_IMAGES:
-      self->images = g_value_dup_object (value);
-      break;
-
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -343,9 +288,6 @@ chiaro_reference_tile_class_init (ChiaroReferenceTileClass *klass)
 
   properties[PROP_REFERENCE] =
     g_param_spec_object ("reference", NULL, NULL, CHIARO_TYPE_REFERENCE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_IMAGES] =
-    g_param_spec_object ("images", NULL, NULL, CHIARO_TYPE_IMAGE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -388,27 +330,20 @@ static void
 chiaro_reference_tile_init (ChiaroReferenceTile *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
 }
 
 /**
  * chiaro_reference_tile_new:
  * @reference: the reference shown
- * @images: (nullable): where to make a thumbnail when @reference has none
  *
  * Returns: (transfer floating): a new tile
  */
 GtkWidget *
-chiaro_reference_tile_new (ChiaroReference  *reference,
-                           ChiaroImageStore *images)
+chiaro_reference_tile_new (ChiaroReference *reference)
 {
   g_return_val_if_fail (CHIARO_IS_REFERENCE (reference), NULL);
-  g_return_val_if_fail (images == NULL || CHIARO_IS_IMAGE_STORE (images), NULL);
 
-  return g_object_new (CHIARO_TYPE_REFERENCE_TILE,
-                       "reference", reference,
-                       "images", images,
-                       NULL);
+  return g_object_new (CHIARO_TYPE_REFERENCE_TILE, "reference", reference, NULL);
 }
 
 /**

@@ -8,7 +8,6 @@
 
 #include <adwaita.h>
 
-#include "chiaro-image-store.h"
 #include "chiaro-reference.h"
 
 G_BEGIN_DECLS
@@ -17,8 +16,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ChiaroReferenceTile, chiaro_reference_tile, CHIARO, REFERENCE_TILE, GtkWidget)
 
-GtkWidget       *chiaro_reference_tile_new           (ChiaroReference     *reference,
-                                                      ChiaroImageStore    *images);
+GtkWidget       *chiaro_reference_tile_new           (ChiaroReference     *reference);
 ChiaroReference *chiaro_reference_tile_get_reference (ChiaroReferenceTile *self);
 GtkWidget       *chiaro_reference_tile_get_thumbnail (ChiaroReferenceTile *self);
 void             chiaro_reference_tile_set_movable   (ChiaroReferenceTile *self,

@@ -656,7 +656,7 @@ create_tile (gpointer item,
   GtkWidget *tile;
   GtkDragSource *source;
 
-  tile = chiaro_reference_tile_new (item, chiaro_document_get_images (self->document));
+  tile = chiaro_reference_tile_new (item);
   g_signal_connect (tile, "remove", G_CALLBACK (on_tile_remove), self);
   g_signal_connect (tile, "move", G_CALLBACK (on_tile_move), self);
 
