@@ -588,6 +588,35 @@ test_reorder_remove (Fixture       *f,
   g_assert_cmpuint (n_references (f), ==, 4);
   g_assert_true (chiaro_test_wait_for_paint (f->window));
 
+  /* What a dragged tile carries: itself, and its stored file for other apps. */
+  {
+    GtkWidget *picture = chiaro_reference_tile_get_thumbnail (get_tile (f, 3));
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (picture);
+    g_autoptr(GdkContentProvider) provider = NULL;
+    g_autoptr(GdkContentFormats) formats = NULL;
+    g_auto(GValue) file_value = G_VALUE_INIT;
+    GtkDragSource *source = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DRAG_SOURCE (controller))
+          source = GTK_DRAG_SOURCE (controller);
+      }
+    g_assert_nonnull (source);
+    g_signal_emit_by_name (source, "prepare", 10.0, 10.0, &provider);
+    g_assert_nonnull (provider);
+    formats = gdk_content_provider_ref_formats (provider);
+    g_assert_true (gdk_content_formats_contain_gtype (formats, CHIARO_TYPE_REFERENCE));
+    g_assert_true (gdk_content_formats_contain_gtype (formats, G_TYPE_FILE));
+    g_value_init (&file_value, G_TYPE_FILE);
+    g_assert_true (gdk_content_provider_get_value (provider, &file_value, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_query_exists (g_value_get_object (&file_value), NULL));
+  }
+
   /* Dragging d before a. */
   drop_tile_before (f, 3, 0);
   g_assert_cmpstr (name_at (f, 0), ==, "d.png");

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "chiaro-image.h"
+#include "chiaro-image-store.h"
 #include "chiaro-project-error.h"
 #include "chiaro-reference-tile.h"
 
@@ -554,6 +555,8 @@ on_drop_target_drop (GtkDropTarget       *target,
   return FALSE;
 }
 
+/* Within the tray the tile moves; dropped on a file manager or another app, the stored image
+ * file is copied. */
 static GdkContentProvider *
 on_drag_prepare (GtkDragSource       *source,
                  double               x,
@@ -561,8 +564,21 @@ on_drag_prepare (GtkDragSource       *source,
                  ChiaroReferenceTile *tile)
 {
   ChiaroReference *reference = chiaro_reference_tile_get_reference (tile);
+  GtkWidget *tray = gtk_widget_get_ancestor (GTK_WIDGET (tile), CHIARO_TYPE_REFERENCE_TRAY);
+  ChiaroDocument *document = tray != NULL ? CHIARO_REFERENCE_TRAY (tray)->document : NULL;
+  g_autoptr(GFile) file = NULL;
+  GdkContentProvider *providers[2];
 
-  return gdk_content_provider_new_typed (CHIARO_TYPE_REFERENCE, reference);
+  providers[0] = gdk_content_provider_new_typed (CHIARO_TYPE_REFERENCE, reference);
+  if (document == NULL)
+    return providers[0];
+
+  file = chiaro_image_store_get_file (chiaro_document_get_images (document),
+                                     chiaro_reference_get_hash (reference),
+                                     chiaro_reference_get_mime_type (reference));
+  providers[1] = gdk_content_provider_new_typed (G_TYPE_FILE, file);
+
+  return gdk_content_provider_new_union (providers, G_N_ELEMENTS (providers));
 }
 
 static void
@@ -661,7 +677,7 @@ create_tile (gpointer item,
   g_signal_connect (tile, "move", G_CALLBACK (on_tile_move), self);
 
   source = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE | GDK_ACTION_COPY);
   g_signal_connect (source, "prepare", G_CALLBACK (on_drag_prepare), tile);
   g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), tile);
   g_signal_connect (source, "drag-end", G_CALLBACK (on_drag_end), tile);
