@@ -169,6 +169,24 @@ fill_from_state (ChiaroProjectInfo  *self,
     }
 }
 
+/* The file's modification time in wall-clock µs; 0 when unknown. */
+static gint64
+file_mtime (GFile        *file,
+            GCancellable *cancellable)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file,
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+
+  if (info == NULL)
+    return 0;
+
+  return (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
+         * G_USEC_PER_SEC
+         + g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+}
+
 /* Parses one of the state files; NULL with @error when it is missing or unreadable. */
 static ChiaroProjectState *
 read_state (GFile         *dir,
@@ -178,7 +196,6 @@ read_state (GFile         *dir,
             GError       **error)
 {
   g_autoptr(GFile) file = g_file_get_child (dir, name);
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -198,28 +215,12 @@ read_state (GFile         *dir,
       return NULL;
     }
 
-  if ((info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
-                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL)))
-    *mtime = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
-             * G_USEC_PER_SEC;
+  *mtime = file_mtime (file, cancellable);
 
   bytes = g_bytes_new_take (g_steal_pointer (&contents), size);
   return chiaro_project_state_new_from_json (bytes, error);
 }
 
-static gint64
-folder_mtime (GFile        *dir,
-              GCancellable *cancellable)
-{
-  g_autoptr(GFileInfo) info = g_file_query_info (dir, G_FILE_ATTRIBUTE_TIME_MODIFIED,
-                                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
-
-  if (info == NULL)
-    return 0;
-
-  return (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
-         * G_USEC_PER_SEC;
-}
 
 static gboolean
 has_child (GFile      *dir,
@@ -410,7 +411,7 @@ chiaro_project_info_load (GFile            *dir,
     {
       g_autofree char *path = g_file_get_path (dir);
 
-      self->modified = folder_mtime (dir, cancellable);
+      self->modified = file_mtime (dir, cancellable);
       self->title = g_strdup (_("Damaged Project"));
       if (g_error_matches (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_NOT_FOUND))
         self->error = g_error_new (CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_NOT_FOUND,
