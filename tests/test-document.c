@@ -1301,13 +1301,14 @@ test_model_and_refusals (Fixture       *f,
   g_assert_null (add_reference (document, logo, NULL, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_DUPLICATE_REFERENCE);
   g_clear_error (&error);
+  g_assert_null (add_reference (document, text, NULL, &error));
+  g_assert_error (error, CHIARO_CODEC_ERROR, CHIARO_CODEC_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
   chiaro_reference_list_set_limit (references, 1);
   g_assert_null (add_reference (document, other, NULL, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_REFERENCES_FULL);
   g_clear_error (&error);
-  g_assert_null (add_reference (document, text, NULL, &error));
-  g_assert_nonnull (error);
-  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (references)), ==, 1);
 
   /* A text-to-image turn from the empty root of an unsaved document works. */
   chiaro_document_set_n_variants (document, 1);
