@@ -48,34 +48,12 @@ no_sleep (guint     delay_ms,
 }
 
 static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL)
-    {
-      GFileInfo *info = NULL;
-      GFile *child = NULL;
-
-      if (!g_file_enumerator_iterate (children, &info, &child, NULL, NULL) || info == NULL)
-        break;
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_file_delete (child, NULL, NULL);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path ()), "/", '-');
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "document-projects", name, NULL);
+  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path () + 1), "/", '-');
+  g_autofree char *path = chiaro_test_data_path (name);
 
   f->mock = chiaro_mock_server_new (g_getenv ("CHIARO_DISCOVERY_PATH"), &error);
   g_assert_no_error (error);
@@ -91,8 +69,8 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->provider = chiaro_gemini_provider_new (f->http, chiaro_mock_server_get_url (f->mock), KEY);
 
+  chiaro_test_remove_tree (path);
   f->dir = g_file_new_for_path (path);
-  remove_tree (f->dir);
 }
 
 static void
@@ -985,12 +963,13 @@ test_disk_full (Fixture       *f,
   g_assert_true (saved_names (document, chiaro_history_entry_get_id (entry)));
 }
 
-/* A folder that cannot be written: the same, lifted by chmod. Root writes anyway. */
+/* A folder that cannot be written: the same, lifted by chmod. Root writes anyway, so when
+ * the tests run as root the child process becomes an unprivileged user first. */
 static void
 test_read_only (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(GBytes) photo = NULL;
   g_autoptr(ChiaroDocument) document = NULL;
   g_autoptr(ChiaroSend) send = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -998,15 +977,28 @@ test_read_only (Fixture       *f,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) images = NULL;
   g_autoptr(GBytes) answer = NULL;
+  g_autofree char *dir_path = NULL;
   g_autofree char *path = NULL;
   ChiaroHistoryEntry *entry;
 
-  if (geteuid () == 0)
+  if (!g_test_subprocess ())
     {
-      g_test_skip ("root can write to read-only folders");
+      if (geteuid () == 0 && !chiaro_test_can_drop_root ())
+        {
+          g_test_skip ("running as root, which writes to read-only folders, and cannot drop it");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
       return;
     }
 
+  dir_path = g_file_get_path (f->dir);
+  chiaro_test_make_dir_for_unprivileged (dir_path);
+  if (geteuid () == 0)
+    chiaro_test_drop_root ();
+
+  photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
   document = new_photo_project (f, photo);
   chiaro_document_set_save_retry_interval (document, 100);
   save_now (document);
@@ -1017,6 +1009,7 @@ test_read_only (Fixture       *f,
   send = send_prompt (document, "Nowhere to put it", &error);
   g_assert_no_error (error);
   entry = g_ptr_array_index (chiaro_send_get_entries (send), 0);
+  g_assert_true (chiaro_history_get_cursor (chiaro_document_get_history (document)) == entry);
   file = entry_file (document, entry);
   answer = answer_image (f, 0);
   g_assert_false (g_file_query_exists (file, NULL));
@@ -1025,6 +1018,8 @@ test_read_only (Fixture       *f,
   wait_for (&result);
   g_assert_false (chiaro_document_save_finish (document, result, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_READ_ONLY);
+  g_assert_error (chiaro_document_get_save_error (document), CHIARO_PROJECT_ERROR,
+                  CHIARO_PROJECT_ERROR_READ_ONLY);
   g_assert_false (saved_names (document, chiaro_history_entry_get_id (entry)));
 
   g_assert_cmpint (g_chmod (path, 0700), ==, 0);
