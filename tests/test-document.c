@@ -389,6 +389,29 @@ saved_names (ChiaroDocument *document,
 
 /* Tests */
 
+static gboolean
+file_is_gone (gpointer user_data)
+{
+  return !g_file_query_exists (user_data, NULL);
+}
+
+/* A document without a folder keeps its images in a temporary one, removed with it. */
+static void
+drop_unsaved (ChiaroDocument *document)
+{
+  g_autoptr(GFile) dir = g_object_ref (chiaro_image_store_get_dir (chiaro_document_get_images (document)));
+
+  g_assert_null (chiaro_document_get_dir (document));
+  g_assert_finalize_object (document);
+  g_assert_true (chiaro_test_wait_until (file_is_gone, dir, 30));
+}
+
+static gboolean
+has_thumbnail (gpointer user_data)
+{
+  return chiaro_reference_get_thumbnail (user_data) != NULL;
+}
+
 /* The designer's journey: a photo, two labelled references, one edit. */
 static void
 test_photo_send (Fixture       *f,
@@ -1191,7 +1214,7 @@ test_autosave (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ChiaroDocument) document = open_project (f, CHIARO_DOCUMENT_OPEN_CREATE, &error);
-  g_autoptr(ChiaroDocument) unsaved = chiaro_document_new (f->catalog);
+  ChiaroDocument *unsaved = chiaro_document_new (f->catalog);
   g_autoptr(GAsyncResult) result = NULL;
   gboolean saving = FALSE;
   guint writes;
@@ -1238,6 +1261,8 @@ test_autosave (Fixture       *f,
   g_assert_false (chiaro_document_save_finish (unsaved, result, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
   g_assert_cmpuint (chiaro_document_get_n_writes (unsaved), ==, 0);
+  g_clear_object (&result);
+  drop_unsaved (unsaved);
 }
 
 /* The model decides the tray's limit and the estimate; nothing to send is refused. */
@@ -1245,7 +1270,7 @@ static void
 test_model_and_refusals (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(ChiaroDocument) document = chiaro_document_new (f->catalog);
+  ChiaroDocument *document = chiaro_document_new (f->catalog);
   g_autoptr(GBytes) logo = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
   g_autoptr(GBytes) other = chiaro_test_read_fixture ("images/pngsuite", "basn6a08.png");
   g_autoptr(GBytes) text = chiaro_test_bytes_from_string ("not an image");
@@ -1253,6 +1278,7 @@ test_model_and_refusals (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(ChiaroSend) send = NULL;
   ChiaroReferenceList *references = chiaro_document_get_references (document);
+  ChiaroReference *reference;
   double one, three;
 
   chiaro_document_set_model_id (document, "gemini-2.5-flash-image");
@@ -1291,8 +1317,10 @@ test_model_and_refusals (Fixture       *f,
 
   /* The tray refuses a duplicate and anything over the model's limit. */
   chiaro_document_set_model_id (document, "gemini-2.5-flash-image");
-  add_reference (document, logo, NULL, &error);
+  reference = add_reference (document, logo, NULL, &error);
   g_assert_no_error (error);
+  g_assert_true (chiaro_test_wait_until (has_thumbnail, reference, 30));
+  g_assert_cmpint (gdk_pixbuf_get_width (chiaro_reference_get_thumbnail (reference)), ==, 32);
   g_assert_null (add_reference (document, logo, NULL, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_DUPLICATE_REFERENCE);
   g_clear_error (&error);
@@ -1311,6 +1339,8 @@ test_model_and_refusals (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (chiaro_send_get_n_done (send), ==, 1);
   g_assert_cmpuint (json_array_get_length (request_contents (f, 0)), ==, 1);
+  g_clear_object (&send);
+  drop_unsaved (document);
 }
 
 int

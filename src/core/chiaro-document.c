@@ -1020,8 +1020,9 @@ on_variant_generated (GObject      *source,
   job->estimate = op->estimate_each;
   job->requested_at = variant->requested_at;
 
-  /* Not cancellable: an answer that came back is kept. */
-  task = g_task_new (op->document, NULL, on_answer_stored, variant);
+  /* Not cancellable: an answer that came back is kept. No source object: a worker may drop
+   * its reference to the task after the callback, and the document must not go with it. */
+  task = g_task_new (NULL, NULL, on_answer_stored, variant);
   g_task_set_source_tag (task, on_variant_generated);
   g_task_set_name (task, "[chiaro] store an answer");
   g_task_set_task_data (task, job, (GDestroyNotify) store_job_free);
@@ -1354,7 +1355,7 @@ start_operation (ChiaroDocument      *self,
   job->canvas_is_last_turn = chiaro_history_entry_get_turn (parent) != NULL &&
                              job->history->len > 0;
 
-  plan_task = g_task_new (self, op->cancellable, on_planned, op);
+  plan_task = g_task_new (NULL, op->cancellable, on_planned, op);
   g_task_set_source_tag (plan_task, on_planned);
   g_task_set_name (plan_task, "[chiaro] plan a send");
   g_task_set_check_cancellable (plan_task, FALSE);
@@ -2554,6 +2555,36 @@ add_image_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Runs @func on a worker for @task, whose task data it gets. The worker holds an inner task
+ * without a source object, so that the document is never released on a worker thread. */
+static void
+on_worker_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_in_worker (GTask           *task,
+               GTaskThreadFunc  func)
+{
+  g_autoptr(GTask) worker = NULL;
+
+  worker = g_task_new (NULL, g_task_get_cancellable (task), on_worker_done,
+                       g_object_ref (task));
+  g_task_set_source_tag (worker, run_in_worker);
+  g_task_set_name (worker, g_task_get_name (task));
+  g_task_set_task_data (worker, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (worker, func);
+}
+
 static gboolean
 root_is_empty (ChiaroDocument *self)
 {
@@ -2611,7 +2642,7 @@ chiaro_document_set_root_image_async (ChiaroDocument      *self,
   job->bytes = g_bytes_ref (bytes);
   job->display_name = g_strdup (display_name);
   g_task_set_task_data (task, job, (GDestroyNotify) add_job_free);
-  g_task_run_in_thread (task, add_image_thread);
+  run_in_worker (task, add_image_thread);
 }
 
 /**
@@ -2688,7 +2719,7 @@ add_reference_async (ChiaroDocument      *self,
   job->display_name = g_strdup (display_name);
   job->label = g_strdup (label);
   g_task_set_task_data (task, job, (GDestroyNotify) add_job_free);
-  g_task_run_in_thread (task, add_image_thread);
+  run_in_worker (task, add_image_thread);
 }
 
 /**
