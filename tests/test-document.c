@@ -24,6 +24,7 @@
 #include "chiaro-image-store.h"
 #include "chiaro-mock-server.h"
 #include "chiaro-project-error.h"
+#include "chiaro-stored-content.h"
 #include "chiaro-test-util.h"
 
 #define KEY "document-test-key"
@@ -1343,6 +1344,175 @@ test_model_and_refusals (Fixture       *f,
   drop_unsaved (document);
 }
 
+static void
+on_state (ChiaroSend *send,
+          GParamSpec *pspec,
+          GArray     *states)
+{
+  ChiaroSendState state = chiaro_send_get_state (send);
+
+  if (states->len == 0 || g_array_index (states, ChiaroSendState, states->len - 1) != state)
+    g_array_append_val (states, state);
+}
+
+/* A send goes through its states in order and says what it is doing. */
+static void
+test_progress (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(ChiaroDocument) document = new_photo_project (f, photo);
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (ChiaroSendState));
+  g_autoptr(ChiaroSend) pending = NULL;
+  g_autoptr(ChiaroSend) done = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint pending_count = 0;
+  gboolean saw_waiting = FALSE;
+
+  chiaro_mock_server_set_delay_ms (f->mock, 100);
+  chiaro_document_set_prompt (document, "Slowly");
+  chiaro_document_send_async (document, NULL, on_ready, &result);
+  pending = g_list_model_get_item (chiaro_document_get_sends (document), 0);
+  g_assert_cmpint (chiaro_send_get_state (pending), ==, CHIARO_SEND_PLANNING);
+  g_assert_false (chiaro_send_is_finished (pending));
+  g_object_get (document, "n-pending", &pending_count, NULL);
+  g_assert_cmpuint (pending_count, ==, 1);
+  g_signal_connect (pending, "notify::state", G_CALLBACK (on_state), states);
+  wait_for (&result);
+  done = chiaro_document_send_finish (document, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (done == pending);
+  g_assert_true (chiaro_send_is_finished (done));
+  g_assert_cmpfloat (chiaro_send_get_fraction (done), ==, 1);
+  g_object_get (document, "n-pending", &pending_count, NULL);
+  g_assert_cmpuint (pending_count, ==, 0);
+
+  /* Never backwards, through the model's wait, ending done. */
+  g_assert_cmpuint (states->len, >=, 3);
+  for (guint i = 1; i < states->len; i++)
+    g_assert_cmpint (g_array_index (states, ChiaroSendState, i - 1), <,
+                     g_array_index (states, ChiaroSendState, i));
+  g_assert_cmpint (g_array_index (states, ChiaroSendState, 0), ==, CHIARO_SEND_SENDING);
+  g_assert_cmpint (g_array_index (states, ChiaroSendState, states->len - 2), ==,
+                   CHIARO_SEND_SAVING);
+  g_assert_cmpint (g_array_index (states, ChiaroSendState, states->len - 1), ==,
+                   CHIARO_SEND_DONE);
+  for (guint i = 0; i < states->len; i++)
+    saw_waiting |= g_array_index (states, ChiaroSendState, i) == CHIARO_SEND_WAITING;
+  g_assert_true (saw_waiting);
+}
+
+/* An image file gone from disk: the send fails with a clear error, nothing is sent. */
+static void
+test_missing_image (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(ChiaroDocument) document = new_photo_project (f, photo);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChiaroSend) failed = NULL;
+  ChiaroHistoryEntry *root = chiaro_history_get_root (chiaro_document_get_history (document));
+
+  file = entry_file (document, root);
+  g_assert_true (g_file_delete (file, NULL, NULL));
+  g_assert_null (send_prompt (document, "Edit the vanished photo", &error));
+  g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_MISSING_IMAGE);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 0);
+  failed = g_list_model_get_item (chiaro_document_get_sends (document), 0);
+  g_assert_cmpint (chiaro_send_get_state (failed), ==, CHIARO_SEND_FAILED);
+  g_assert_error (chiaro_send_get_error (failed), CHIARO_PROJECT_ERROR,
+                  CHIARO_PROJECT_ERROR_MISSING_IMAGE);
+  g_assert_cmpstr (chiaro_document_get_prompt (document), ==, "Edit the vanished photo");
+}
+
+/* Resending an older turn makes a new turn; a second photo is refused. */
+static void
+test_resend (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(ChiaroDocument) document = new_photo_project (f, photo);
+  g_autoptr(ChiaroSend) first = NULL;
+  g_autoptr(ChiaroSend) again = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ChiaroHistory *history = chiaro_document_get_history (document);
+  ChiaroHistoryEntry *root = chiaro_history_get_root (history);
+  ChiaroHistoryEntry *entry, *resent;
+
+  chiaro_document_set_root_image_async (document, photo, PHOTO, NULL, on_ready, &result);
+  wait_for (&result);
+  g_assert_false (chiaro_document_set_root_image_finish (document, result, &error));
+  g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  first = send_prompt (document, "Sepia", &error);
+  g_assert_no_error (error);
+  entry = g_ptr_array_index (chiaro_send_get_entries (first), 0);
+
+  chiaro_document_resend_async (document, root, chiaro_history_entry_get_turn (entry), NULL,
+                                on_ready, &result);
+  wait_for (&result);
+  again = chiaro_document_send_finish (document, result, &error);
+  g_assert_no_error (error);
+  resent = g_ptr_array_index (chiaro_send_get_entries (again), 0);
+  g_assert_true (chiaro_history_entry_get_parent (resent) == root);
+  g_assert_cmpstr (chiaro_history_entry_get_turn (resent)->prompt, ==, "Sepia");
+  g_assert_cmpstr (chiaro_history_entry_get_turn (resent)->id, !=,
+                   chiaro_history_entry_get_turn (entry)->id);
+  /* The cursor had moved on from the root, so it stays. */
+  g_assert_true (chiaro_history_get_cursor (history) == entry);
+  g_assert_cmpuint (json_array_get_length (request_contents (f, 1)), ==, 1);
+}
+
+/* Orphan files go, files something names stay. */
+static void
+test_orphans (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(GBytes) logo = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) stray = chiaro_test_read_fixture ("images/pngsuite", "basn0g08.png");
+  g_autoptr(ChiaroDocument) document = new_photo_project (f, photo);
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) stray_file = NULL;
+  g_autoptr(GFile) logo_file = NULL;
+  g_autoptr(GFile) answer_file = NULL;
+  g_autoptr(GFile) photo_file = NULL;
+  g_autofree char *stray_hash = chiaro_stored_content_hash (stray);
+  ChiaroHistoryEntry *root = chiaro_history_get_root (chiaro_document_get_history (document));
+  ChiaroReference *reference;
+
+  reference = add_reference (document, logo, NULL, &error);
+  g_assert_no_error (error);
+  send = send_prompt (document, "Anything", &error);
+  g_assert_no_error (error);
+  save_now (document);
+
+  stray_file = chiaro_image_store_get_file (chiaro_document_get_images (document), stray_hash,
+                                            "image/png");
+  write_file (stray_file, stray);
+  logo_file = chiaro_image_store_get_file (chiaro_document_get_images (document),
+                                           chiaro_reference_get_hash (reference), "image/png");
+  answer_file = entry_file (document, g_ptr_array_index (chiaro_send_get_entries (send), 0));
+  photo_file = entry_file (document, root);
+
+  chiaro_document_collect_orphans_async (document, NULL, on_ready, &result);
+  wait_for (&result);
+  g_assert_cmpint (chiaro_document_collect_orphans_finish (document, result, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_false (g_file_query_exists (stray_file, NULL));
+  g_assert_true (file_holds (logo_file, logo));
+  g_assert_true (file_holds (photo_file, photo));
+  g_assert_true (g_file_query_exists (answer_file, NULL));
+  close_now (document);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1368,6 +1538,10 @@ main (int   argc,
   ADD ("delete-entry", test_delete_entry);
   ADD ("autosave", test_autosave);
   ADD ("model-and-refusals", test_model_and_refusals);
+  ADD ("progress", test_progress);
+  ADD ("missing-image", test_missing_image);
+  ADD ("resend", test_resend);
+  ADD ("orphans", test_orphans);
 
 #undef ADD
 
