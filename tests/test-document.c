@@ -1367,8 +1367,16 @@ test_progress (Fixture       *f,
   g_autoptr(ChiaroSend) done = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) rotated = NULL;
+  ChiaroReference *reference;
   guint pending_count = 0;
   gboolean saw_waiting = FALSE;
+
+  /* A reference the planner has to turn upright. */
+  rotated = chiaro_test_read_fixture ("images/exif-orientation", "Landscape_3.jpg");
+  reference = add_reference (document, rotated, "upside down", &error);
+  g_assert_no_error (error);
+  g_assert_null (chiaro_reference_get_plan_note (reference));
 
   chiaro_mock_server_set_delay_ms (f->mock, 100);
   chiaro_document_set_prompt (document, "Slowly");
@@ -1387,6 +1395,10 @@ test_progress (Fixture       *f,
   g_assert_cmpfloat (chiaro_send_get_fraction (done), ==, 1);
   g_object_get (document, "n-pending", &pending_count, NULL);
   g_assert_cmpuint (pending_count, ==, 0);
+  g_assert_nonnull (chiaro_send_get_changes (done));
+  g_assert_nonnull (chiaro_reference_get_plan_note (reference));
+  g_assert_true (g_strv_contains (chiaro_send_get_changes (done),
+                                  chiaro_reference_get_plan_note (reference)));
 
   /* Never backwards, through the model's wait, ending done. */
   g_assert_cmpuint (states->len, >=, 3);

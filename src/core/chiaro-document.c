@@ -1205,6 +1205,31 @@ plan_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Each reference of the turn still in the tray says what the planner did to it, if anything. */
+static void
+note_reference_changes (ChiaroDocument *self,
+                        ChiaroTurn     *turn,
+                        ChiaroPlan     *plan)
+{
+  for (guint i = 0; i < turn->references->len; i++)
+    {
+      ChiaroTurnReference *sent = g_ptr_array_index (turn->references, i);
+      ChiaroReference *reference = chiaro_reference_list_find (self->references, sent->hash, NULL);
+      const char *note = NULL;
+
+      if (reference == NULL)
+        continue;
+      for (guint j = 0; j < plan->changes->len; j++)
+        {
+          ChiaroPlanChange *change = g_ptr_array_index (plan->changes, j);
+
+          if (change->target == CHIARO_PLAN_TARGET_REFERENCE && change->index == i)
+            note = change->message;
+        }
+      chiaro_reference_set_plan_note (reference, note);
+    }
+}
+
 static void
 on_planned (GObject      *source,
             GAsyncResult *result,
@@ -1248,6 +1273,7 @@ on_planned (GObject      *source,
   chiaro_send_set_changes (op->send, job->plan->changes->len > 0
                                      ? (const char * const *) changes->pdata : NULL);
 
+  note_reference_changes (op->document, turn, job->plan);
   op->plan = g_steal_pointer (&job->plan);
   start_variants (op);
 }
