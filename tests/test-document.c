@@ -336,6 +336,23 @@ text_of (JsonArray *parts,
   return json_object_get_string_member (json_array_get_object_element (parts, index), "text");
 }
 
+static guint
+n_items (gpointer model)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (model));
+}
+
+/* The text of part @part of content @content of a request. */
+static const char *
+sent_text (JsonArray *contents,
+           guint      content,
+           guint      part)
+{
+  JsonObject *object = json_array_get_object_element (contents, content);
+
+  return text_of (json_object_get_array_member (object, "parts"), part);
+}
+
 static gboolean
 json_equal (JsonNode *a,
             JsonNode *b)
@@ -400,7 +417,8 @@ file_is_gone (gpointer user_data)
 static void
 drop_unsaved (ChiaroDocument *document)
 {
-  g_autoptr(GFile) dir = g_object_ref (chiaro_image_store_get_dir (chiaro_document_get_images (document)));
+  ChiaroImageStore *images = chiaro_document_get_images (document);
+  g_autoptr(GFile) dir = g_object_ref (chiaro_image_store_get_dir (images));
 
   g_assert_null (chiaro_document_get_dir (document));
   g_assert_finalize_object (document);
@@ -432,7 +450,7 @@ test_photo_send (Fixture       *f,
   g_autoptr(JsonNode) state_again = NULL;
   ChiaroHistory *history = chiaro_document_get_history (document);
   ChiaroHistoryEntry *root = chiaro_history_get_root (history);
-  ChiaroHistoryEntry *entry;
+  ChiaroHistoryEntry *entry, *cursor;
   ChiaroReference *reference;
   ChiaroTurn *turn;
   JsonArray *contents, *parts;
@@ -442,8 +460,7 @@ test_photo_send (Fixture       *f,
   g_assert_cmpstr (chiaro_reference_get_label (reference), ==, "the logo");
   add_reference (document, texture, "the marble", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (chiaro_document_get_references (document))),
-                    ==, 2);
+  g_assert_cmpuint (n_items (chiaro_document_get_references (document)), ==, 2);
   g_assert_cmpfloat (chiaro_document_estimate_cost (document), >, 0);
 
   send = send_prompt (document, "Put the bottle on the marble, keep the logo sharp", &error);
@@ -500,11 +517,10 @@ test_photo_send (Fixture       *f,
 
   again = reopen (f);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 2);
-  g_assert_cmpstr (chiaro_history_entry_get_id (chiaro_history_get_cursor (chiaro_document_get_history (again))),
-                   ==, chiaro_history_entry_get_id (entry));
+  cursor = chiaro_history_get_cursor (chiaro_document_get_history (again));
+  g_assert_cmpstr (chiaro_history_entry_get_id (cursor), ==, chiaro_history_entry_get_id (entry));
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (again)), ==, 2);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (chiaro_document_get_references (again))),
-                    ==, 2);
+  g_assert_cmpuint (n_items (chiaro_document_get_references (again)), ==, 2);
   save_now (again);
   state_again = saved_state (again);
   g_assert_true (json_equal (state, state_again));
@@ -557,9 +573,7 @@ test_multi_turn (Fixture       *f,
   g_assert_true (json_equal (answer1,
                              json_object_get_member (json_array_get_object_element (contents2, 1),
                                                      "parts")));
-  g_assert_cmpstr (text_of (json_object_get_array_member (json_array_get_object_element (contents2, 2),
-                                                          "parts"), 0),
-                   ==, "Warmer light");
+  g_assert_cmpstr (sent_text (contents2, 2, 0), ==, "Warmer light");
 
   save_now (document);
   close_now (document);
@@ -625,7 +639,8 @@ test_variants_and_undo (Fixture       *f,
       ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
 
       g_assert_true (chiaro_history_entry_get_parent (entry) == root);
-      g_assert_true (chiaro_history_entry_get_turn (entry) == chiaro_history_entry_get_turn (chosen));
+      g_assert_true (chiaro_history_entry_get_turn (entry) ==
+                     chiaro_history_entry_get_turn (chosen));
     }
   siblings = chiaro_history_dup_variants (history, chosen);
   g_assert_cmpuint (siblings->len, ==, 3);
@@ -658,8 +673,7 @@ test_variants_and_undo (Fixture       *f,
   g_assert_true (json_equal (answer,
                              json_object_get_member (json_array_get_object_element (contents, 1),
                                                      "parts")));
-  g_assert_cmpstr (text_of (json_object_get_array_member (json_array_get_object_element (contents, 2),
-                                                          "parts"), 0), ==, "In the rain");
+  g_assert_cmpstr (sent_text (contents, 2, 0), ==, "In the rain");
   /* Nothing was discarded: the night stays a sibling of the new branch. */
   g_assert_cmpuint (chiaro_history_entry_get_n_children (chosen), ==, 2);
   g_assert_cmpuint (chiaro_history_get_n_entries (history), ==, 6);

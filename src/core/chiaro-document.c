@@ -273,7 +273,8 @@ dup_keep_hashes (ChiaroDocument *self,
   n = g_list_model_get_n_items (G_LIST_MODEL (self->references));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(ChiaroReference) reference = g_list_model_get_item (G_LIST_MODEL (self->references), i);
+      g_autoptr(ChiaroReference) reference =
+        g_list_model_get_item (G_LIST_MODEL (self->references), i);
 
       add_hash (keep, chiaro_reference_get_hash (reference));
     }
@@ -1268,7 +1269,11 @@ on_planned (GObject      *source,
 
   changes = g_ptr_array_new ();
   for (guint i = 0; i < job->plan->changes->len; i++)
-    g_ptr_array_add (changes, ((ChiaroPlanChange *) g_ptr_array_index (job->plan->changes, i))->message);
+    {
+      ChiaroPlanChange *change = g_ptr_array_index (job->plan->changes, i);
+
+      g_ptr_array_add (changes, change->message);
+    }
   g_ptr_array_add (changes, NULL);
   chiaro_send_set_changes (op->send, job->plan->changes->len > 0
                                      ? (const char * const *) changes->pdata : NULL);
