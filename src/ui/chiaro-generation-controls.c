@@ -37,6 +37,8 @@ struct _ChiaroGenerationControls
   GtkWidget parent_instance;
 
   /* template children */
+  GtkWidget *options_box;
+  GtkWidget *send_box;
   GtkDropDown *model_dropdown;
   GtkStringList *model_names;
   GtkDropDown *ratio_dropdown;
@@ -63,6 +65,7 @@ struct _ChiaroGenerationControls
   GPtrArray *ratios;                  /* (element-type utf8) behind ratio_dropdown's; NULL: auto */
   GPtrArray *sizes;                   /* (element-type utf8) behind size_dropdown's; NULL: default */
   ChiaroGenerationOptions *wanted;    /* (nullable) the user's choices, whatever the model */
+  GPtrArray *stopped;                 /* (element-type ChiaroSend) stopped, not yet finished */
   GHashTable *counted;                /* ids of the entries whose cost is in spend */
   double spend;
   gboolean spend_incomplete;          /* an entry's cost is not known */
@@ -642,13 +645,21 @@ stop_action (GtkWidget  *widget,
   if (self->document == NULL)
     return;
 
+  /* A stopped send takes a moment to finish: the next Stop is for the one before it. */
+  for (guint i = self->stopped->len; i > 0; i--)
+    {
+      if (chiaro_send_is_finished (g_ptr_array_index (self->stopped, i - 1)))
+        g_ptr_array_remove_index (self->stopped, i - 1);
+    }
+
   sends = chiaro_document_get_sends (self->document);
   for (guint i = g_list_model_get_n_items (sends); i > 0; i--)
     {
       g_autoptr(ChiaroSend) send = g_list_model_get_item (sends, i - 1);
 
-      if (!chiaro_send_is_finished (send))
+      if (!chiaro_send_is_finished (send) && !g_ptr_array_find (self->stopped, send, NULL))
         {
+          g_ptr_array_add (self->stopped, g_object_ref (send));
           chiaro_document_cancel_send (self->document, send);
           return;
         }
@@ -675,6 +686,7 @@ chiaro_generation_controls_dispose (GObject *object)
   g_signal_group_set_target (self->references_signals, NULL);
   g_clear_object (&self->document);
   g_clear_pointer (&self->model, chiaro_model_info_unref);
+  g_ptr_array_set_size (self->stopped, 0);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CHIARO_TYPE_GENERATION_CONTROLS);
 
@@ -693,6 +705,7 @@ chiaro_generation_controls_finalize (GObject *object)
   g_clear_pointer (&self->ratios, g_ptr_array_unref);
   g_clear_pointer (&self->sizes, g_ptr_array_unref);
   g_clear_pointer (&self->wanted, chiaro_generation_options_free);
+  g_clear_pointer (&self->stopped, g_ptr_array_unref);
   g_clear_pointer (&self->counted, g_hash_table_unref);
 
   G_OBJECT_CLASS (chiaro_generation_controls_parent_class)->finalize (object);
@@ -773,6 +786,8 @@ chiaro_generation_controls_class_init (ChiaroGenerationControlsClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/chiaro-generation-controls.ui");
+  gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, options_box);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, send_box);
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, model_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, model_names);
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, ratio_dropdown);
@@ -816,6 +831,7 @@ chiaro_generation_controls_init (ChiaroGenerationControls *self)
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
   self->ratios = g_ptr_array_new_with_free_func (g_free);
   self->sizes = g_ptr_array_new_with_free_func (g_free);
+  self->stopped = g_ptr_array_new_with_free_func (g_object_unref);
   self->counted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint n = 1; n <= MAX_VARIANTS; n++)
@@ -907,6 +923,7 @@ chiaro_generation_controls_set_document (ChiaroGenerationControls *self,
   if (document != NULL)
     self->wanted = chiaro_generation_options_copy (chiaro_document_get_options (document));
 
+  g_ptr_array_set_size (self->stopped, 0);
   g_hash_table_remove_all (self->counted);
   self->spend = 0;
   self->spend_incomplete = FALSE;

@@ -23,6 +23,7 @@ struct _ChiaroPromptView
   GtkWidget parent_instance;
 
   /* template children */
+  GtkWidget *overlay;
   GtkScrolledWindow *scroller;
   GtkTextView *text_view;
   GtkWidget *placeholder;
@@ -189,6 +190,7 @@ on_key_pressed (ChiaroPromptView      *self,
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
   const char *last;
+  guint n_pending = 0;
 
   state &= gtk_accelerator_get_default_mod_mask ();
 
@@ -199,8 +201,14 @@ on_key_pressed (ChiaroPromptView      *self,
       return GDK_EVENT_STOP;
     }
 
-  if (keyval == GDK_KEY_Escape && state == 0)
-    return gtk_widget_activate_action (GTK_WIDGET (self), "controls.stop", NULL);
+  /* Escape is left to others (a dialog, the window) when nothing is in flight. */
+  if (keyval == GDK_KEY_Escape && state == 0 && self->document != NULL)
+    {
+      g_object_get (self->document, "n-pending", &n_pending, NULL);
+      if (n_pending == 0)
+        return GDK_EVENT_PROPAGATE;
+      return gtk_widget_activate_action (GTK_WIDGET (self), "controls.stop", NULL);
+    }
 
   if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) && state == 0 &&
       gtk_text_buffer_get_char_count (buffer) == 0)
@@ -310,6 +318,7 @@ chiaro_prompt_view_class_init (ChiaroPromptViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/chiaro-prompt-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ChiaroPromptView, overlay);
   gtk_widget_class_bind_template_child (widget_class, ChiaroPromptView, scroller);
   gtk_widget_class_bind_template_child (widget_class, ChiaroPromptView, text_view);
   gtk_widget_class_bind_template_child (widget_class, ChiaroPromptView, placeholder);
