@@ -243,7 +243,8 @@ press_key (Fixture         *f,
            guint            keyval,
            GdkModifierType  state)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (prompt_text_view (f)));
+  g_autoptr(GListModel) controllers =
+    gtk_widget_observe_controllers (GTK_WIDGET (prompt_text_view (f)));
   gboolean handled = FALSE;
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -472,8 +473,9 @@ test_send (Fixture       *f,
                    ==, "4:1");
   g_assert_cmpstr (chiaro_test_json_get_string (json, "generationConfig.imageConfig.imageSize"),
                    ==, "512");
-  g_assert_cmpfloat_with_epsilon (json_node_get_double (chiaro_test_json_get_path (json, "generationConfig.temperature")),
-                                  0.4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (
+    json_node_get_double (chiaro_test_json_get_path (json, "generationConfig.temperature")),
+    0.4, 1e-9);
   g_assert_cmpint (json_node_get_int (chiaro_test_json_get_path (json, "generationConfig.seed")),
                    ==, 1234);
 

@@ -63,7 +63,7 @@ struct _ChiaroGenerationControls
   ChiaroModelInfo *model;             /* (nullable) the document's model */
   GPtrArray *model_ids;               /* (element-type utf8) behind model_dropdown's items */
   GPtrArray *ratios;                  /* (element-type utf8) behind ratio_dropdown's; NULL: auto */
-  GPtrArray *sizes;                   /* (element-type utf8) behind size_dropdown's; NULL: default */
+  GPtrArray *sizes;                   /* (element-type utf8) size_dropdown's; NULL: default */
   ChiaroGenerationOptions *wanted;    /* (nullable) the user's choices, whatever the model */
   GPtrArray *stopped;                 /* (element-type ChiaroSend) stopped, not yet finished */
   GHashTable *counted;                /* ids of the entries whose cost is in spend */
@@ -216,16 +216,20 @@ static void
 update_actions (ChiaroGenerationControls *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  GListModel *references = NULL;
   const char *tooltip;
   gboolean can_send = FALSE;
   guint n_pending = 0;
+
+  if (self->document != NULL)
+    references = G_LIST_MODEL (chiaro_document_get_references (self->document));
 
   if (self->document == NULL)
     tooltip = _("No project is open");
   else if (chiaro_document_get_provider (self->document) == NULL)
     tooltip = _("Add an API key in Preferences to send");
   else if (is_blank (chiaro_document_get_prompt (self->document)) &&
-           g_list_model_get_n_items (G_LIST_MODEL (chiaro_document_get_references (self->document))) == 0)
+           g_list_model_get_n_items (references) == 0)
     tooltip = _("Write a prompt or add a reference image to send");
   else
     {
@@ -821,12 +825,13 @@ chiaro_generation_controls_class_init (ChiaroGenerationControlsClass *klass)
 static void
 chiaro_generation_controls_init (ChiaroGenerationControls *self)
 {
+  GtkLayoutManager *layout;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                              8);
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 8);
 
   self->model_ids = g_ptr_array_new_with_free_func (g_free);
   self->ratios = g_ptr_array_new_with_free_func (g_free);
