@@ -7,6 +7,11 @@
  * message scrolls the list to the end; while the list is at its end it stays there as rows
  * grow (a thumbnail arriving, text streaming in). Without messages the panel says what to
  * do instead.
+ *
+ * Rows are replaced often (a send finishing, another variant picked). When the keyboard
+ * focus is in a row about to go, it moves to the row that takes its place: a window must
+ * never keep its focus on a widget that has left it (GTK 4.8 then reads the freed widget
+ * when a selectable label takes the focus).
  */
 
 #define G_LOG_DOMAIN "chiaro-conversation-view"
@@ -37,6 +42,8 @@ struct _ChiaroConversationView
 
   /* flags */
   gboolean stick_to_end;
+  gboolean refocus;             /* the focus was in a removed row */
+  guint refocus_position;
 };
 
 G_DEFINE_FINAL_TYPE (ChiaroConversationView, chiaro_conversation_view, GTK_TYPE_WIDGET)
@@ -78,6 +85,35 @@ update_empty (ChiaroConversationView *self)
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "messages");
 }
 
+/* Before the list box removes the rows: take the focus out of them. */
+static void
+on_messages_changing (GListModel             *messages,
+                      guint                   position,
+                      guint                   removed,
+                      guint                   added,
+                      ChiaroConversationView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL)
+    return;
+
+  for (guint i = position; i < position + removed; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list_box, i);
+
+      if (row != NULL && (focus == GTK_WIDGET (row) ||
+                          gtk_widget_is_ancestor (focus, GTK_WIDGET (row))))
+        {
+          self->refocus = TRUE;
+          self->refocus_position = position;
+          gtk_root_set_focus (root, NULL);
+          return;
+        }
+    }
+}
+
 static void
 on_messages_changed (GListModel             *messages,
                      guint                   position,
@@ -86,6 +122,20 @@ on_messages_changed (GListModel             *messages,
                      ChiaroConversationView *self)
 {
   update_empty (self);
+
+  if (self->refocus)
+    {
+      guint n_items = g_list_model_get_n_items (messages);
+      GtkListBoxRow *row = NULL;
+
+      self->refocus = FALSE;
+      if (n_items > 0)
+        row = gtk_list_box_get_row_at_index (self->list_box,
+                                             MIN (self->refocus_position, n_items - 1));
+      if (row != NULL)
+        gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD);
+    }
+
   if (added > 0)
     {
       self->stick_to_end = TRUE;
@@ -246,6 +296,8 @@ chiaro_conversation_view_set_document (ChiaroConversationView *self,
   if (self->document != NULL)
     {
       g_signal_handlers_disconnect_by_func (chiaro_document_get_messages (self->document),
+                                            on_messages_changing, self);
+      g_signal_handlers_disconnect_by_func (chiaro_document_get_messages (self->document),
                                             on_messages_changed, self);
       if (self->list_box != NULL)
         gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
@@ -257,6 +309,9 @@ chiaro_conversation_view_set_document (ChiaroConversationView *self,
     {
       GListModel *messages = chiaro_document_get_messages (document);
 
+      /* Connected before the list box's own handler, which removes the rows. */
+      g_signal_connect_object (messages, "items-changed",
+                               G_CALLBACK (on_messages_changing), self, 0);
       gtk_list_box_bind_model (self->list_box, messages, create_row, self, NULL);
       g_signal_connect_object (messages, "items-changed",
                                G_CALLBACK (on_messages_changed), self, G_CONNECT_AFTER);

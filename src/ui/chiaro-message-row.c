@@ -65,6 +65,7 @@ struct _ChiaroMessageRow
   /* owned */
   ChiaroDocument *document;
   ChiaroMessage *message;
+  GPtrArray *variants;          /* (nullable) MODEL: the variants shown */
   guint pulse_id;
 };
 
@@ -303,17 +304,38 @@ describe_status (ChiaroReply *reply)
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
+static gboolean
+same_entries (GPtrArray *a,
+              GPtrArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (a->pdata[i] != b->pdata[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* The answer's image, or every variant of its send. Variants still arriving after the row
+ * was made (or deleted later) change the set, so it is checked on every history change. */
 static void
-show_model (ChiaroMessageRow   *self,
-            ChiaroHistoryEntry *entry)
+update_images (ChiaroMessageRow *self)
 {
   ChiaroHistory *history = chiaro_document_get_history (self->document);
   ChiaroImageStore *images = chiaro_document_get_images (self->document);
-  ChiaroReply *reply = chiaro_history_entry_get_reply (entry);
-  g_autoptr(GPtrArray) variants = chiaro_history_dup_variants (history, entry);
-  g_autofree char *status = NULL;
+  ChiaroHistoryEntry *entry = chiaro_message_get_entry (self->message);
+  g_autoptr(GPtrArray) variants = NULL;
+  GtkWidget *child;
 
-  gtk_widget_set_visible (self->model_bubble, TRUE);
+  /* A removed entry has no parent; its row is about to go. */
+  if (chiaro_history_entry_get_parent (entry) == NULL)
+    return;
+  variants = chiaro_history_dup_variants (history, entry);
+  if (same_entries (variants, self->variants))
+    return;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->images_box))) != NULL)
+    gtk_flow_box_remove (self->images_box, child);
 
   if (variants->len > 1)
     {
@@ -324,7 +346,7 @@ show_model (ChiaroMessageRow   *self,
           gtk_flow_box_append (self->images_box,
                                make_variant (self, variant, i, variants->len, variant == entry));
         }
-      gtk_widget_set_visible (self->variants_hint_label, TRUE);
+      gtk_flow_box_set_max_children_per_line (self->images_box, 4);
     }
   else if (chiaro_history_entry_get_image_hash (entry) != NULL)
     {
@@ -339,6 +361,32 @@ show_model (ChiaroMessageRow   *self,
                                                  width, height, _("The image the model made")));
       gtk_flow_box_set_max_children_per_line (self->images_box, 1);
     }
+  gtk_widget_set_visible (self->variants_hint_label, variants->len > 1);
+
+  g_ptr_array_foreach (variants, (GFunc) g_object_ref, NULL);
+  g_ptr_array_set_free_func (variants, g_object_unref);
+  g_clear_pointer (&self->variants, g_ptr_array_unref);
+  self->variants = g_steal_pointer (&variants);
+}
+
+static void
+on_history_changed (ChiaroHistory    *history,
+                    ChiaroMessageRow *self)
+{
+  update_images (self);
+}
+
+static void
+show_model (ChiaroMessageRow   *self,
+            ChiaroHistoryEntry *entry)
+{
+  ChiaroReply *reply = chiaro_history_entry_get_reply (entry);
+  g_autofree char *status = NULL;
+
+  gtk_widget_set_visible (self->model_bubble, TRUE);
+  update_images (self);
+  g_signal_connect_object (chiaro_document_get_history (self->document), "changed",
+                           G_CALLBACK (on_history_changed), self, 0);
 
   if (reply == NULL)
     return;
@@ -494,11 +542,14 @@ describe_details (const GError *error)
         g_string_append_c (details, '\n');
       g_string_append_printf (details, _("HTTP status: %d"), status);
     }
-  if (details->len > 0)
-    g_string_append_c (details, '\n');
-  g_string_append_printf (details, ngettext ("Tried %u time", "Tried %u times",
-                                             chiaro_api_error_get_attempts (error)),
-                          chiaro_api_error_get_attempts (error));
+  if (chiaro_api_error_get_attempts (error) > 1)
+    {
+      if (details->len > 0)
+        g_string_append_c (details, '\n');
+      g_string_append_printf (details, ngettext ("Tried %u time", "Tried %u times",
+                                                 chiaro_api_error_get_attempts (error)),
+                              chiaro_api_error_get_attempts (error));
+    }
 
   return g_string_free (g_steal_pointer (&details), FALSE);
 }
@@ -574,6 +625,7 @@ chiaro_message_row_dispose (GObject *object)
   ChiaroMessageRow *self = CHIARO_MESSAGE_ROW (object);
 
   g_clear_handle_id (&self->pulse_id, g_source_remove);
+  g_clear_pointer (&self->variants, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), CHIARO_TYPE_MESSAGE_ROW);
   g_clear_object (&self->message);
   g_clear_object (&self->document);

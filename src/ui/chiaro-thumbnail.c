@@ -3,8 +3,8 @@
  * Copyright 2026 The Chiaro authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A box of the given size that shows the image store's thumbnail of one image, scaled to
- * fit. The thumbnail is made (or read from thumbs/) on a worker by the store; until it
+ * A box of exactly the given size that shows the image store's thumbnail of one image,
+ * scaled to cover it (give it the image's aspect ratio to see all of it). The thumbnail is made (or read from thumbs/) on a worker by the store; until it
  * comes the box stays an empty placeholder, and an image that cannot be read shows a
  * "missing" icon instead.
  */
@@ -24,6 +24,8 @@ struct _ChiaroThumbnail
   GtkWidget *missing_icon;
 
   /* owned */
+  int width;
+  int height;
   ChiaroImageStore *images;
   char *hash;
   char *mime_type;
@@ -63,6 +65,7 @@ on_thumbnail_ready (GObject      *source,
       g_debug ("No thumbnail for %s: %s", self->hash, error->message);
       self->failed = TRUE;
       gtk_widget_set_visible (self->missing_icon, TRUE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "loading");
       gtk_widget_add_css_class (GTK_WIDGET (self), "missing");
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
       return;
@@ -70,7 +73,35 @@ on_thumbnail_ready (GObject      *source,
 
   self->texture = gdk_texture_new_for_pixbuf (pixbuf);
   gtk_picture_set_paintable (GTK_PICTURE (self->picture), GDK_PAINTABLE (self->texture));
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "loading");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
+}
+
+/* Always the size asked for, whatever the picture's own size. */
+static void
+chiaro_thumbnail_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  ChiaroThumbnail *self = CHIARO_THUMBNAIL (widget);
+
+  *minimum = *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? self->width : self->height;
+}
+
+static void
+chiaro_thumbnail_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  ChiaroThumbnail *self = CHIARO_THUMBNAIL (widget);
+
+  gtk_widget_allocate (self->picture, width, height, baseline, NULL);
+  gtk_widget_allocate (self->missing_icon, width, height, baseline, NULL);
 }
 
 static void
@@ -140,7 +171,9 @@ chiaro_thumbnail_class_init (ChiaroThumbnailClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = chiaro_thumbnail_measure;
+  widget_class->size_allocate = chiaro_thumbnail_size_allocate;
+
   gtk_widget_class_set_css_name (widget_class, "thumbnail");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -152,7 +185,7 @@ chiaro_thumbnail_init (ChiaroThumbnail *self)
 
   self->picture = gtk_picture_new ();
   gtk_picture_set_can_shrink (GTK_PICTURE (self->picture), TRUE);
-  gtk_picture_set_content_fit (GTK_PICTURE (self->picture), GTK_CONTENT_FIT_CONTAIN);
+  gtk_picture_set_content_fit (GTK_PICTURE (self->picture), GTK_CONTENT_FIT_COVER);
   gtk_widget_set_parent (self->picture, GTK_WIDGET (self));
 
   self->missing_icon = gtk_image_new_from_icon_name ("image-missing-symbolic");
@@ -193,7 +226,10 @@ chiaro_thumbnail_new (ChiaroImageStore *images,
   self->images = g_object_ref (images);
   self->hash = g_strdup (hash);
   self->mime_type = g_strdup (mime_type);
-  gtk_widget_set_size_request (GTK_WIDGET (self), width, height);
+  self->width = width;
+  self->height = height;
+  gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
 
   if (description != NULL)
     {
@@ -212,6 +248,7 @@ chiaro_thumbnail_new (ChiaroImageStore *images,
     }
   else
     {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "loading");
       chiaro_image_store_thumbnail_async (images, hash, mime_type, self->cancellable,
                                           on_thumbnail_ready, g_object_ref (self));
     }
