@@ -7,7 +7,12 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "chiaro-test-util.h"
 
@@ -234,4 +239,90 @@ chiaro_test_assert_fixtures_are (const char         *folder,
       g_assert_true (g_strv_contains (names, base));
     }
   g_assert_cmpuint (g_strv_length (paths), ==, g_strv_length ((char **) names));
+}
+
+/* Deletes @path and everything under it; a missing path is fine. Links are not followed. */
+void
+chiaro_test_remove_tree (const char *path)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = NULL;
+      const char *name;
+
+      /* A test may have left it without write permission. */
+      g_chmod (path, 0700);
+      dir = g_dir_open (path, 0, NULL);
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          chiaro_test_remove_tree (child);
+        }
+      g_assert_cmpint (g_rmdir (path), ==, 0);
+    }
+  else
+    {
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+}
+
+/* A path under the build folder for one test's files. The same name gives the same path, so
+ * a test's subprocess finds its parent's files. */
+char *
+chiaro_test_data_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_BUILT, "test-data", name, NULL);
+}
+
+/* Whether chiaro_test_drop_root () can work: the tests run as root and may change user. File
+ * permission tests need it, since root ignores file modes. */
+gboolean
+chiaro_test_can_drop_root (void)
+{
+  int status = 0;
+  pid_t pid;
+
+  if (geteuid () != 0)
+    return FALSE;
+
+  /* Only async-signal-safe calls in the child: the test may have threads. */
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    _exit (setgid (CHIARO_TEST_UNPRIVILEGED_ID) == 0 &&
+           setuid (CHIARO_TEST_UNPRIVILEGED_ID) == 0 ? 0 : 1);
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+/* Becomes the unprivileged user for good (call it in a test subprocess only). */
+void
+chiaro_test_drop_root (void)
+{
+  g_assert_cmpint (setgroups (0, NULL), ==, 0);
+  g_assert_cmpint (setgid (CHIARO_TEST_UNPRIVILEGED_ID), ==, 0);
+  g_assert_cmpint (setuid (CHIARO_TEST_UNPRIVILEGED_ID), ==, 0);
+  g_assert_cmpint (geteuid (), ==, CHIARO_TEST_UNPRIVILEGED_ID);
+}
+
+/* Makes @path, owned by the unprivileged user when running as root, with its parents up to
+ * the build folder traversable by everyone. */
+void
+chiaro_test_make_dir_for_unprivileged (const char *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (parent, 0755), ==, 0);
+  if (geteuid () == 0)
+    g_assert_cmpint (chown (path, CHIARO_TEST_UNPRIVILEGED_ID, CHIARO_TEST_UNPRIVILEGED_ID),
+                     ==, 0);
 }

@@ -36,4 +36,13 @@ JsonNode   *chiaro_test_json_get_path   (JsonNode   *root,
 const char *chiaro_test_json_get_string (JsonNode   *root,
                                          const char *path);
 
+/* The user and group file permission tests run as when the tests run as root: nobody. */
+#define CHIARO_TEST_UNPRIVILEGED_ID 65534
+
+void      chiaro_test_remove_tree       (const char *path);
+char     *chiaro_test_data_path         (const char *name);
+gboolean  chiaro_test_can_drop_root     (void);
+void      chiaro_test_drop_root         (void);
+void      chiaro_test_make_dir_for_unprivileged (const char *path);
+
 G_END_DECLS

@@ -2042,6 +2042,195 @@ test_openai_errors (Fixture       *fixture,
   }
 }
 
+/* How many objects of the array at @expression have @member equal to @value. */
+static guint
+count_with (JsonNode   *root,
+            const char *expression,
+            const char *member,
+            const char *value)
+{
+  g_autoptr(JsonNode) node = query (root, expression);
+  JsonArray *array;
+  guint count = 0;
+
+  g_assert_nonnull (node);
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (member == NULL && JSON_NODE_HOLDS_VALUE (element) &&
+          g_strcmp0 (json_node_get_string (element), value) == 0)
+        count++;
+      else if (member != NULL && JSON_NODE_HOLDS_OBJECT (element) &&
+               g_strcmp0 (json_object_get_string_member_with_default (
+                            json_node_get_object (element), member, NULL), value) == 0)
+        count++;
+    }
+
+  return count;
+}
+
+/* Every member of @object is a property of the discovery document's schema @schema. */
+static void
+assert_members_in_schema (JsonObject *object,
+                          const char *schema)
+{
+  g_autofree char *path = g_strdup (g_getenv ("CHIARO_DISCOVERY_PATH"));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) members = json_object_get_members (object);
+  JsonObject *properties;
+
+  g_assert_nonnull (path);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  properties = json_object_get_object_member (
+    json_object_get_object_member (
+      json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                     "schemas"), schema), "properties");
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      g_test_message ("%s.%s", schema, (const char *) l->data);
+      g_assert_true (json_object_has_member (properties, l->data));
+    }
+}
+
+/* GET models/{id} and models answer Model and ListModelsResponse, behind the same key check
+ * as generation; the OpenAI-compatible routes list models in their own shapes. */
+static void
+test_listing (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(JsonNode) no_key_fixture = load_fixture_json ("403-no-api-key.json");
+  g_autoptr(JsonNode) bad_key_fixture = load_fixture_json ("400-invalid-api-key.json");
+
+  {
+    g_autoptr(Response) got = send_full (fixture, "GET", "/v1beta/models/" PRO3, NULL, NULL,
+                                         "x-goog-api-key", "k", NULL);
+    g_autoptr(JsonNode) root = parse_body (got);
+    g_autofree char *name = query_string (root, "$.name");
+    g_autofree char *display = query_string (root, "$.displayName");
+    ChiaroMockRequest *record = chiaro_mock_server_get_last_request (fixture->server);
+
+    g_assert_cmpuint (got->status, ==, 200);
+    g_assert_cmpstr (name, ==, "models/" PRO3);
+    g_assert_cmpstr (display, ==, "Nano Banana Pro");
+    g_assert_cmpuint (count_with (root, "$.supportedGenerationMethods", NULL, "generateContent"),
+                      ==, 1);
+    assert_members_in_schema (json_node_get_object (root), "Model");
+    g_assert_cmpstr (record->route, ==, "models.get");
+    g_assert_cmpstr (record->model, ==, PRO3);
+    g_assert_cmpuint (record->status, ==, 200);
+  }
+
+  {
+    g_autoptr(Response) unknown = send_full (fixture, "GET", "/v1beta/models/imagen-9", NULL,
+                                             NULL, "x-goog-api-key", "k", NULL);
+
+    assert_error (unknown, 404, "NOT_FOUND",
+                  "models/imagen-9 is not found for API version v1beta, or is not supported for "
+                  "get. Call ListModels to see the list of available models and their supported "
+                  "methods.");
+  }
+
+  {
+    g_autoptr(Response) none = send_full (fixture, "GET", "/v1beta/models/" FLASH25, NULL, NULL,
+                                          NULL);
+    g_autoptr(Response) bad = send_full (fixture, "GET", "/v1beta/models/" FLASH25, NULL, NULL,
+                                         "x-goog-api-key", "bad", NULL);
+    g_autoptr(JsonNode) none_root = parse_body (none);
+    g_autoptr(JsonNode) bad_root = parse_body (bad);
+
+    g_assert_cmpuint (none->status, ==, 403);
+    g_assert_true (json_node_equal (none_root, no_key_fixture));
+    g_assert_cmpuint (bad->status, ==, 400);
+    g_assert_true (json_node_equal (bad_root, bad_key_fixture));
+  }
+
+  /* Queued HTTP-error scenarios answer listings too; others are used up. */
+  chiaro_mock_server_push_scenario (fixture->server, "401");
+  chiaro_mock_server_push_scenario (fixture->server, "403");
+  chiaro_mock_server_push_scenario (fixture->server, "text-only");
+  {
+    g_autoptr(Response) unauthenticated = send_full (fixture, "GET", "/v1beta/models/" FLASH31,
+                                                     NULL, NULL, "x-goog-api-key", "k", NULL);
+    g_autoptr(Response) denied = send_full (fixture, "GET", "/v1beta/models/" FLASH31, NULL, NULL,
+                                            "x-goog-api-key", "k", NULL);
+    g_autoptr(Response) ok = send_full (fixture, "GET", "/v1beta/models/" FLASH31, NULL, NULL,
+                                        "x-goog-api-key", "k", NULL);
+    g_autoptr(JsonNode) denied_root = parse_body (denied);
+    g_autofree char *reason = query_string (denied_root, "$.error.details[0].reason");
+
+    assert_error (unauthenticated, 401, "UNAUTHENTICATED", NULL);
+    assert_error (denied, 403, "PERMISSION_DENIED", NULL);
+    g_assert_cmpstr (reason, ==, "CONSUMER_SUSPENDED");
+    g_assert_cmpuint (ok->status, ==, 200);
+    g_assert_cmpstr (chiaro_mock_server_get_last_request (fixture->server)->scenario, ==,
+                     "text-only");
+    g_assert_cmpuint (chiaro_mock_server_get_n_queued (fixture->server), ==, 0);
+  }
+
+  {
+    g_autoptr(Response) list = send_full (fixture, "GET", "/v1beta/models", NULL, NULL,
+                                          "x-goog-api-key", "k", NULL);
+    g_autoptr(JsonNode) root = parse_body (list);
+    JsonArray *models = json_object_get_array_member (json_node_get_object (root), "models");
+
+    g_assert_cmpuint (list->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (models), ==, 4);
+    assert_members_in_schema (json_node_get_object (root), "ListModelsResponse");
+    for (guint i = 0; i < json_array_get_length (models); i++)
+      {
+        JsonObject *model = json_array_get_object_element (models, i);
+
+        g_assert_true (g_str_has_prefix (json_object_get_string_member (model, "name"),
+                                         "models/gemini-"));
+        assert_members_in_schema (model, "Model");
+      }
+    g_assert_cmpuint (count_with (root, "$.models", "name", "models/" FLASH25), ==, 1);
+  }
+
+  {
+    g_autoptr(Response) google = send_full (fixture, "GET", "/v1beta/openai/models", NULL, NULL,
+                                            "Authorization", "Bearer k", NULL);
+    g_autoptr(Response) google_bad = send_full (fixture, "GET", "/v1beta/openai/models", NULL,
+                                                NULL, "Authorization", "Bearer bad", NULL);
+    g_autoptr(Response) google_none = send_full (fixture, "GET", "/v1beta/openai/models", NULL,
+                                                 NULL, NULL);
+    g_autoptr(Response) openrouter = send_full (fixture, "GET", "/api/v1/models", NULL, NULL,
+                                                NULL);
+    g_autoptr(JsonNode) google_root = parse_body (google);
+    g_autoptr(JsonNode) bad_root = parse_body (google_bad);
+    g_autoptr(JsonNode) openrouter_root = parse_body (openrouter);
+    g_autofree char *object = query_string (google_root, "$.object");
+    g_autofree char *bad_reason = query_string (bad_root, "$[0].error.details[0].reason");
+
+    g_assert_cmpuint (google->status, ==, 200);
+    g_assert_cmpstr (object, ==, "list");
+    g_assert_cmpuint (count_with (google_root, "$.data", "id", "models/" PRO3), ==, 1);
+    g_assert_cmpuint (count_with (google_root, "$.data", "object", "model"), ==, 4);
+    g_assert_cmpuint (google_bad->status, ==, 400);
+    g_assert_cmpstr (bad_reason, ==, "API_KEY_INVALID");
+    g_assert_cmpuint (google_none->status, ==, 401);
+    g_assert_cmpuint (openrouter->status, ==, 200);
+    g_assert_cmpuint (count_with (openrouter_root, "$.data", "id", "google/" PRO3), ==, 1);
+    g_assert_cmpuint (query_count (openrouter_root, "$.data[*].architecture.output_modalities"),
+                      ==, 4);
+    g_assert_cmpstr (chiaro_mock_server_get_last_request (fixture->server)->route, ==,
+                     "openrouter-models");
+  }
+
+  /* Anything else under models/ is not a listing. */
+  {
+    g_autoptr(Response) post = send_full (fixture, "POST", "/v1beta/models/" FLASH25, "{}", NULL,
+                                          "x-goog-api-key", "k", NULL);
+
+    assert_error (post, 404, "NOT_FOUND", NULL);
+  }
+}
+
 static void
 test_openai_stream (Fixture       *fixture,
                     gconstpointer  data)
@@ -2352,6 +2541,7 @@ main (int   argc,
   ADD ("openai/images", test_openai);
   ADD ("openai/errors", test_openai_errors);
   ADD ("openai/stream", test_openai_stream);
+  ADD ("listing", test_listing);
   ADD ("recording", test_recording);
   ADD ("image-formats", test_image_formats);
   ADD ("gzip", test_gzip);

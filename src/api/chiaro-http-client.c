@@ -1,4 +1,4 @@
-/* chiaro-http-client.c — POST with retries, backoff, progress and cancellation
+/* chiaro-http-client.c — POST (and GET) with retries, backoff, progress and cancellation
  *
  * Copyright 2026 The Chiaro authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -92,10 +92,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* One POST, from the first attempt to the answer. */
+/* One request (a POST, or a GET), from the first attempt to the answer. */
 typedef struct
 {
   /* owned: the request */
+  const char             *method;          /* SOUP_METHOD_POST or SOUP_METHOD_GET */
   GUri                   *uri;
   GStrv                   headers;
   char                   *content_type;    /* (nullable) */
@@ -963,13 +964,14 @@ post_start_attempt (GTask *task)
   g_debug ("Attempt %u of %u: sending %" G_GSIZE_FORMAT " bytes",
            state->attempt, state->max_attempts, g_bytes_get_size (state->body));
 
-  state->msg = soup_message_new_from_uri (SOUP_METHOD_POST, state->uri);
+  state->msg = soup_message_new_from_uri (state->method, state->uri);
   soup_message_add_flags (state->msg, SOUP_MESSAGE_NO_REDIRECT);
   request_headers = soup_message_get_request_headers (state->msg);
   soup_message_headers_replace (request_headers, "User-Agent", USER_AGENT);
   for (guint i = 0; state->headers[i] != NULL; i += 2)
     soup_message_headers_replace (request_headers, state->headers[i], state->headers[i + 1]);
-  soup_message_set_request_body_from_bytes (state->msg, state->content_type, state->body);
+  if (state->method == SOUP_METHOD_POST)
+    soup_message_set_request_body_from_bytes (state->msg, state->content_type, state->body);
 
   g_signal_connect (state->msg, "wrote-headers", G_CALLBACK (on_wrote_headers), state);
   g_signal_connect (state->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), state);
@@ -1444,6 +1446,63 @@ chiaro_http_retry_delay_ms (guint               status,
   return retryable && delay_ms > 0 ? (guint) delay_ms : 0;
 }
 
+static void
+start_request (ChiaroHttpClient       *self,
+               const char             *method,
+               gpointer                source_tag,
+               const char             *uri,
+               const char * const     *headers,
+               const char             *content_type,
+               GBytes                 *body,
+               ChiaroHttpProgressFunc  progress,
+               gpointer                progress_data,
+               GDestroyNotify          progress_destroy,
+               GCancellable           *cancellable,
+               GAsyncReadyCallback     callback,
+               gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSource) source = NULL;
+  GError *error = NULL;
+  PostState *state;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, method == SOUP_METHOD_POST ? "[chiaro] http post" : "[chiaro] http get");
+
+  state = g_new0 (PostState, 1);
+  state->method = method;
+  state->progress = progress;
+  state->progress_data = progress_data;
+  state->progress_destroy = progress_destroy;
+  state->headers = headers != NULL ? g_strdupv ((char **) headers) : g_new0 (char *, 1);
+  state->content_type = g_strdup (content_type);
+  state->body = g_bytes_ref (body);
+  state->max_attempts = self->max_attempts;
+  state->timeout_s = self->timeout_s;
+  state->max_body_size = self->max_body_size;
+  state->jitter = self->jitter;
+  g_task_set_task_data (task, state, post_state_free);
+
+  state->uri = parse_endpoint (uri, &error);
+  if (state->uri == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* The first attempt starts from the main loop like the others, so that no progress is
+   * reported before this function returns. */
+  source = g_idle_source_new ();
+  g_source_set_name (source, "[chiaro] http request start");
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, on_post_start, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
+}
+
 /**
  * chiaro_http_client_post_async:
  * @self: a client
@@ -1478,51 +1537,15 @@ chiaro_http_client_post_async (ChiaroHttpClient       *self,
                                GAsyncReadyCallback     callback,
                                gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GSource) source = NULL;
-  GError *error = NULL;
-  PostState *state;
-
   g_return_if_fail (CHIARO_IS_HTTP_CLIENT (self));
   g_return_if_fail (uri != NULL);
   g_return_if_fail (body != NULL);
   g_return_if_fail (headers == NULL || g_strv_length ((char **) headers) % 2 == 0);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, chiaro_http_client_post_async);
-  g_task_set_name (task, "[chiaro] http post");
-
-  state = g_new0 (PostState, 1);
-  state->progress = progress;
-  state->progress_data = progress_data;
-  state->progress_destroy = progress_destroy;
-  state->headers = headers != NULL ? g_strdupv ((char **) headers) : g_new0 (char *, 1);
-  state->content_type = g_strdup (content_type);
-  state->body = g_bytes_ref (body);
-  state->max_attempts = self->max_attempts;
-  state->timeout_s = self->timeout_s;
-  state->max_body_size = self->max_body_size;
-  state->jitter = self->jitter;
-  g_task_set_task_data (task, state, post_state_free);
-
-  state->uri = parse_endpoint (uri, &error);
-  if (state->uri == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  /* The first attempt starts from the main loop like the others, so that no progress is
-   * reported before this function returns. */
-  source = g_idle_source_new ();
-  g_source_set_name (source, "[chiaro] http post start");
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, on_post_start, g_object_ref (task), g_object_unref);
-  g_source_attach (source, g_task_get_context (task));
+  start_request (self, SOUP_METHOD_POST, chiaro_http_client_post_async, uri, headers,
+                 content_type, body, progress, progress_data, progress_destroy, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -1541,6 +1564,59 @@ chiaro_http_client_post_finish (ChiaroHttpClient  *self,
 {
   g_return_val_if_fail (CHIARO_IS_HTTP_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * chiaro_http_client_get_async:
+ * @self: a client
+ * @uri: the resource, checked with chiaro_http_check_endpoint() before anything is sent
+ * @headers: (nullable) (array zero-terminated=1): extra request headers as name, value,
+ *   name, value…, %NULL-terminated; values are never logged
+ * @cancellable: (nullable): stops the request at any stage, retry waits included
+ * @callback: called when the request is over
+ * @user_data: data for @callback
+ *
+ * GETs @uri with the same retries, timeout, size limit and refusal of redirects as
+ * chiaro_http_client_post_async(), without progress reports.
+ */
+void
+chiaro_http_client_get_async (ChiaroHttpClient    *self,
+                              const char          *uri,
+                              const char * const  *headers,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+  g_return_if_fail (CHIARO_IS_HTTP_CLIENT (self));
+  g_return_if_fail (uri != NULL);
+  g_return_if_fail (headers == NULL || g_strv_length ((char **) headers) % 2 == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_request (self, SOUP_METHOD_GET, chiaro_http_client_get_async, uri, headers, NULL, empty,
+                 NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * chiaro_http_client_get_finish:
+ * @self: a client
+ * @result: the result given to the callback
+ * @error: return location for the errors of chiaro_http_client_post_finish()
+ *
+ * Returns: (transfer full): the last attempt's answer, whatever its status
+ */
+ChiaroHttpResponse *
+chiaro_http_client_get_finish (ChiaroHttpClient  *self,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  g_return_val_if_fail (CHIARO_IS_HTTP_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == chiaro_http_client_get_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,4 +1,4 @@
-/* chiaro-http-client.h — POST with retries, backoff, progress and cancellation
+/* chiaro-http-client.h — POST (and GET) with retries, backoff, progress and cancellation
  *
  * Copyright 2026 The Chiaro authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -100,6 +100,15 @@ void                chiaro_http_client_post_async       (ChiaroHttpClient       
                                                          GAsyncReadyCallback      callback,
                                                          gpointer                 user_data);
 ChiaroHttpResponse *chiaro_http_client_post_finish      (ChiaroHttpClient        *self,
+                                                         GAsyncResult            *result,
+                                                         GError                 **error);
+void                chiaro_http_client_get_async        (ChiaroHttpClient        *self,
+                                                         const char              *uri,
+                                                         const char * const      *headers,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+ChiaroHttpResponse *chiaro_http_client_get_finish       (ChiaroHttpClient        *self,
                                                          GAsyncResult            *result,
                                                          GError                 **error);
 

@@ -18,6 +18,8 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 
+#include "chiaro-content.h"
+
 G_BEGIN_DECLS
 
 #define CHIARO_THUMBNAIL_SIZE 256

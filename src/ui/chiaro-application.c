@@ -14,6 +14,8 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "chiaro-model-catalog.h"
+
 #include "chiaro-application.h"
 #include "chiaro-preferences-window.h"
 #include "chiaro-window.h"
@@ -24,6 +26,8 @@ struct _ChiaroApplication
 
   /* owned */
   GSettings *settings;
+  SoupSession *session;
+  ChiaroModelCatalog *catalog;
 };
 
 G_DEFINE_FINAL_TYPE (ChiaroApplication, chiaro_application, ADW_TYPE_APPLICATION)
@@ -111,7 +115,8 @@ preferences_action (GSimpleAction *action,
   GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWindow *preferences;
 
-  preferences = GTK_WINDOW (chiaro_preferences_window_new (self->settings));
+  preferences = GTK_WINDOW (chiaro_preferences_window_new (self->settings, self->session,
+                                                           self->catalog));
   gtk_window_set_transient_for (preferences, active);
   gtk_window_present (preferences);
 }
@@ -155,6 +160,7 @@ static void
 chiaro_application_startup (GApplication *application)
 {
   ChiaroApplication *self = CHIARO_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
   static const struct {
     const char *action;
     const char *accels[2];
@@ -176,6 +182,16 @@ chiaro_application_startup (GApplication *application)
                                            accels[i].action, accels[i].accels);
 
   self->settings = g_settings_new (BASE_APPLICATION_ID);
+  self->session = soup_session_new ();
+
+  /* The user's catalog is a small file, read once here before any window exists. */
+  self->catalog = chiaro_model_catalog_new_default (&error);
+  if (self->catalog == NULL)
+    {
+      g_message ("Using the built-in model list: %s", error->message);
+      self->catalog = chiaro_model_catalog_new ();
+    }
+
   g_signal_connect_object (self->settings, "changed::style-variant",
                            G_CALLBACK (apply_style_variant), self, G_CONNECT_SWAPPED);
   apply_style_variant (self);
@@ -215,6 +231,8 @@ chiaro_application_finalize (GObject *object)
 {
   ChiaroApplication *self = (ChiaroApplication *)object;
 
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (chiaro_application_parent_class)->finalize (object);
@@ -271,4 +289,32 @@ chiaro_application_get_settings (ChiaroApplication *self)
   g_return_val_if_fail (CHIARO_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * chiaro_application_get_session:
+ * @self: a #ChiaroApplication
+ *
+ * Returns: (transfer none): the one HTTP session of the application; valid after startup
+ */
+SoupSession *
+chiaro_application_get_session (ChiaroApplication *self)
+{
+  g_return_val_if_fail (CHIARO_IS_APPLICATION (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * chiaro_application_get_catalog:
+ * @self: a #ChiaroApplication
+ *
+ * Returns: (transfer none): the model catalog, the user's file merged in; valid after startup
+ */
+ChiaroModelCatalog *
+chiaro_application_get_catalog (ChiaroApplication *self)
+{
+  g_return_val_if_fail (CHIARO_IS_APPLICATION (self), NULL);
+
+  return self->catalog;
 }

@@ -7,6 +7,9 @@
 #pragma once
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
+
+#include "chiaro-model-catalog.h"
 
 G_BEGIN_DECLS
 
@@ -14,8 +17,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ChiaroApplication, chiaro_application, CHIARO, APPLICATION, AdwApplication)
 
-ChiaroApplication *chiaro_application_new          (const char        *application_id,
-                                                    GApplicationFlags  flags);
-GSettings         *chiaro_application_get_settings (ChiaroApplication *self);
+ChiaroApplication  *chiaro_application_new          (const char        *application_id,
+                                                     GApplicationFlags  flags);
+GSettings          *chiaro_application_get_settings (ChiaroApplication *self);
+SoupSession        *chiaro_application_get_session  (ChiaroApplication *self);
+ChiaroModelCatalog *chiaro_application_get_catalog  (ChiaroApplication *self);
 
 G_END_DECLS

@@ -7,6 +7,9 @@
 #pragma once
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
+
+#include "chiaro-model-catalog.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +18,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ChiaroPreferencesWindow, chiaro_preferences_window, CHIARO,
                       PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-ChiaroPreferencesWindow *chiaro_preferences_window_new (GSettings *settings);
+ChiaroPreferencesWindow *chiaro_preferences_window_new (GSettings          *settings,
+                                                        SoupSession        *session,
+                                                        ChiaroModelCatalog *catalog);
+gboolean                 chiaro_preferences_window_get_busy (ChiaroPreferencesWindow *self);
 
 G_END_DECLS

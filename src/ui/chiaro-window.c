@@ -6,6 +6,10 @@
  * Files come in from the open dialog, a drop, or the command line (through the application).
  * Reading and decoding run on worker threads; the window only swaps the finished texture in.
  * A newer request cancels an older one, and a failure leaves the shown image as it was.
+ *
+ * While there is no API key for the configured service (none in the environment, none in the
+ * keyring), the window shows the key page instead; it looks again when the service changes
+ * and when the window becomes active (the key may have been saved in the preferences).
  */
 
 #define G_LOG_DOMAIN "chiaro-window"
@@ -14,7 +18,10 @@
 
 #include <glib/gi18n.h>
 
+#include "chiaro-api-key.h"
+#include "chiaro-api-settings.h"
 #include "chiaro-image.h"
+#include "chiaro-key-page.h"
 
 #include "chiaro-window.h"
 
@@ -27,15 +34,20 @@ struct _ChiaroWindow
   AdwWindowTitle *window_title;
   GtkSpinner *spinner;
   GtkStack *stack;
+  ChiaroKeyPage *key_page;
   ChiaroCanvas *canvas;
 
   /* owned */
   GSettings *settings;
   GFile *file;                     /* (nullable) the file shown */
   GCancellable *load_cancellable;  /* (nullable) the load under way */
+  GCancellable *key_cancellable;   /* (nullable) the key lookup under way */
 #if !GTK_CHECK_VERSION (4, 10, 0)
   GtkFileChooserNative *chooser;   /* (nullable) */
 #endif
+
+  /* flags */
+  gboolean needs_key;              /* no key was found for the service */
 };
 
 G_DEFINE_FINAL_TYPE (ChiaroWindow, chiaro_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -44,6 +56,7 @@ enum {
   PROP_0,
   PROP_FILE,
   PROP_LOADING,
+  PROP_NEEDS_KEY,
   PROP_SETTINGS,
   N_PROPS
 };
@@ -76,6 +89,87 @@ request_is_current (LoadRequest *request)
 {
   return request->self->load_cancellable == request->cancellable &&
          !g_cancellable_is_cancelled (request->cancellable);
+}
+
+/* The key page while a key is missing, else the image, else the empty state. */
+static void
+update_page (ChiaroWindow *self)
+{
+  const char *page = "empty";
+
+  if (self->needs_key)
+    page = "key";
+  else if (chiaro_canvas_get_texture (self->canvas) != NULL)
+    page = "canvas";
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+set_needs_key (ChiaroWindow *self,
+               gboolean      needs_key)
+{
+  if (self->needs_key == needs_key)
+    return;
+
+  self->needs_key = needs_key;
+  update_page (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDS_KEY]);
+}
+
+static void
+on_key_looked_up (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ChiaroWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  key = chiaro_api_key_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Without a keyring there is no key either; the page says why when saving fails. */
+  if (error != NULL)
+    g_debug ("No keyring: %s", error->message);
+
+  g_clear_object (&self->key_cancellable);
+  set_needs_key (self, key == NULL);
+}
+
+static void
+check_key (ChiaroWindow *self)
+{
+  g_autofree char *provider = chiaro_api_settings_dup_provider (self->settings);
+  g_autofree char *endpoint = chiaro_api_settings_dup_endpoint (self->settings);
+
+  if (self->key_cancellable != NULL)
+    g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
+  self->key_cancellable = g_cancellable_new ();
+
+  chiaro_key_page_set_service (self->key_page, provider, endpoint);
+  chiaro_api_key_lookup_async (provider, endpoint, self->key_cancellable, on_key_looked_up,
+                               g_object_ref (self));
+}
+
+static void
+on_is_active_changed (ChiaroWindow *self)
+{
+  if (self->needs_key && gtk_window_is_active (GTK_WINDOW (self)) &&
+      !chiaro_key_page_get_saving (self->key_page))
+    check_key (self);
+}
+
+static void
+on_key_page_saved (ChiaroWindow *self)
+{
+  if (self->key_cancellable != NULL)
+    g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
+
+  set_needs_key (self, FALSE);
 }
 
 static void
@@ -127,7 +221,7 @@ show_image (LoadRequest *request,
 
   adw_window_title_set_subtitle (self->window_title, name);
   gtk_window_set_title (GTK_WINDOW (self), name);
-  gtk_stack_set_visible_child_name (self->stack, "canvas");
+  update_page (self);
 
   if (g_set_object (&self->file, request->file))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
@@ -377,6 +471,9 @@ chiaro_window_dispose (GObject *object)
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  if (self->key_cancellable != NULL)
+    g_cancellable_cancel (self->key_cancellable);
+  g_clear_object (&self->key_cancellable);
 
 #if !GTK_CHECK_VERSION (4, 10, 0)
   if (self->chooser != NULL)
@@ -414,6 +511,13 @@ chiaro_window_constructed (GObject *object)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_object (self->settings, "changed::provider",
+                           G_CALLBACK (check_key), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::endpoint",
+                           G_CALLBACK (check_key), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
+  check_key (self);
 }
 
 static void
@@ -432,6 +536,10 @@ chiaro_window_get_property (GObject    *object,
 
     case PROP_LOADING:
       g_value_set_boolean (value, chiaro_window_get_loading (self));
+      break;
+
+    case PROP_NEEDS_KEY:
+      g_value_set_boolean (value, chiaro_window_get_needs_key (self));
       break;
 
     case PROP_SETTINGS:
@@ -487,6 +595,11 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_NEEDS_KEY] =
+    g_param_spec_boolean ("needs-key", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
@@ -495,13 +608,16 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CHIARO_TYPE_CANVAS);
+  g_type_ensure (CHIARO_TYPE_KEY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/chiaro-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, key_page);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, canvas);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_page_saved);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -648,4 +764,19 @@ chiaro_window_show_error (ChiaroWindow *self,
   adw_toast_set_timeout (toast, 8);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * chiaro_window_get_needs_key:
+ * @self: a #ChiaroWindow
+ *
+ * Returns: whether no API key was found for the configured service, so the window asks
+ *   for one
+ */
+gboolean
+chiaro_window_get_needs_key (ChiaroWindow *self)
+{
+  g_return_val_if_fail (CHIARO_IS_WINDOW (self), FALSE);
+
+  return self->needs_key;
 }

@@ -24,6 +24,7 @@ GFile        *chiaro_window_get_file       (ChiaroWindow      *self);
 gboolean      chiaro_window_get_loading    (ChiaroWindow      *self);
 ChiaroCanvas *chiaro_window_get_canvas     (ChiaroWindow      *self);
 gboolean      chiaro_window_is_empty       (ChiaroWindow      *self);
+gboolean      chiaro_window_get_needs_key  (ChiaroWindow      *self);
 void          chiaro_window_show_error     (ChiaroWindow      *self,
                                             const char        *message);
 

@@ -25,6 +25,7 @@
 
 #include "chiaro-mock-gemini.h"
 #include "chiaro-mock-images.h"
+#include "chiaro-mock-listing.h"
 #include "chiaro-mock-openai.h"
 #include "chiaro-mock-reply.h"
 #include "chiaro-mock-scenarios.h"
@@ -853,6 +854,145 @@ handle_control (ChiaroMockServer  *self,
   soup_server_message_set_status (msg, 404, NULL);
 }
 
+/* The key of a request: x-goog-api-key or ?key=, and a Bearer token. */
+static void
+read_credentials (SoupMessageHeaders  *headers,
+                  ChiaroMockRequest   *record,
+                  char               **api_key,
+                  char               **bearer)
+{
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+
+  *api_key = g_strdup (soup_message_headers_get_one (headers, "x-goog-api-key"));
+  if (*api_key == NULL)
+    *api_key = g_strdup (g_hash_table_lookup (record->params, "key"));
+
+  *bearer = NULL;
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    *bearer = g_strstrip (g_strdup (authorization + 7));
+}
+
+typedef enum
+{
+  LISTING_NONE,
+  LISTING_MODELS_GET,      /* GET /v1beta/models/{model} */
+  LISTING_MODELS_LIST,     /* GET /v1beta/models */
+  LISTING_OPENAI,          /* GET /v1beta/openai/models */
+  LISTING_OPENROUTER,      /* GET /api/v1/models */
+} Listing;
+
+static Listing
+parse_listing (const char  *path,
+               char       **model_id)
+{
+  const char *rest;
+
+  *model_id = NULL;
+
+  if (g_str_equal (path, "/v1beta/models"))
+    return LISTING_MODELS_LIST;
+  if (g_str_equal (path, "/v1beta/openai/models"))
+    return LISTING_OPENAI;
+  if (g_str_equal (path, "/api/v1/models"))
+    return LISTING_OPENROUTER;
+
+  if (!g_str_has_prefix (path, "/v1beta/models/"))
+    return LISTING_NONE;
+
+  rest = path + strlen ("/v1beta/models/");
+  if (*rest == '\0' || strpbrk (rest, ":/") != NULL)
+    return LISTING_NONE;
+
+  *model_id = g_strdup (rest);
+  return LISTING_MODELS_GET;
+}
+
+/* Model listings answer at once, on the main context: the key is checked as for generation
+ * (OpenRouter's list is public, as the real one is), then a queued HTTP-error scenario, if
+ * any, answers instead; other queued scenarios are used up and the listing is answered. */
+static void
+answer_listing (ChiaroMockServer   *self,
+                SoupServerMessage  *msg,
+                ChiaroMockRequest  *record,
+                Listing             listing,
+                const char         *model_id)
+{
+  static const char * const route_names[] = {
+    NULL, "models.get", "models.list", "openai-models", "openrouter-models"
+  };
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(ChiaroMockReply) reply = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *queued = NULL;
+  Job job = { 0 };
+
+  job.route = listing == LISTING_OPENAI ? CHIARO_MOCK_ROUTE_OPENAI
+              : listing == LISTING_OPENROUTER ? CHIARO_MOCK_ROUTE_OPENROUTER
+              : CHIARO_MOCK_ROUTE_GENERATE;
+  job.model_id = (char *) model_id;
+  read_credentials (headers, record, &job.api_key, &job.bearer);
+
+  record->route = g_strdup (route_names[listing]);
+  record->model = g_strdup (model_id);
+  queued = g_queue_pop_head (&self->scenarios);
+  record->scenario = g_strdup (queued != NULL ? queued : "ok");
+
+  if (listing != LISTING_OPENROUTER)
+    reply = check_auth (&job);
+
+  if (reply == NULL && queued != NULL)
+    {
+      const ChiaroMockScenario *scenario = chiaro_mock_scenario_lookup (queued);
+
+      if (scenario->kind == CHIARO_MOCK_SCENARIO_HTTP_ERROR)
+        reply = chiaro_mock_scenario_error_reply (scenario, job.route,
+                                                  model_id != NULL ? model_id : "unknown");
+    }
+
+  if (reply == NULL)
+    {
+      switch (listing)
+        {
+        case LISTING_MODELS_GET:
+          answer = chiaro_mock_model_resource (model_id);
+          if (answer == NULL)
+            {
+              g_autoptr(JsonNode) error = chiaro_mock_model_not_found (model_id);
+
+              reply = chiaro_mock_error_reply (job.route, error);
+            }
+          break;
+
+        case LISTING_MODELS_LIST:
+          answer = chiaro_mock_model_list ();
+          break;
+
+        case LISTING_OPENAI:
+        case LISTING_OPENROUTER:
+          answer = chiaro_mock_openai_model_list (listing == LISTING_OPENROUTER);
+          break;
+
+        case LISTING_NONE:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  if (reply == NULL)
+    reply = chiaro_mock_reply_new_json (200, answer,
+                                        job.route == CHIARO_MOCK_ROUTE_GENERATE
+                                        ? CHIARO_MOCK_JSON_PRETTY : CHIARO_MOCK_JSON_DENSE,
+                                        job.route == CHIARO_MOCK_ROUTE_GENERATE
+                                        ? NULL : "application/json");
+
+  g_free (job.api_key);
+  g_free (job.bearer);
+
+  record->status = reply->status;
+  respond_now (msg, reply);
+  g_signal_emit (self, signals[REQUEST_ANSWERED], 0, record);
+}
+
 static void
 on_request (SoupServer        *soup,
             SoupServerMessage *msg,
@@ -869,7 +1009,6 @@ on_request (SoupServer        *soup,
   g_autofree char *model_id = NULL;
   ChiaroMockRequest *record;
   ChiaroMockRoute route;
-  const char *authorization;
   const char *accept_encoding;
   Exchange *exchange;
   GTask *task;
@@ -887,6 +1026,17 @@ on_request (SoupServer        *soup,
   record = chiaro_mock_request_new (method, uri, headers, body);
   g_ptr_array_add (self->requests, record);
   g_signal_emit (self, signals[REQUEST_RECEIVED], 0, record);
+
+  if (g_str_equal (method, "GET"))
+    {
+      Listing listing = parse_listing (decoded, &model_id);
+
+      if (listing != LISTING_NONE)
+        {
+          answer_listing (self, msg, record, listing, model_id);
+          return;
+        }
+    }
 
   if (!parse_route (decoded, record->params, &route, &model_id))
     {
@@ -927,12 +1077,7 @@ on_request (SoupServer        *soup,
                         ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
                         : g_strdup (g_uri_get_path (uri));
   job->body = g_bytes_ref (body);
-  job->api_key = g_strdup (soup_message_headers_get_one (headers, "x-goog-api-key"));
-  if (job->api_key == NULL)
-    job->api_key = g_strdup (g_hash_table_lookup (record->params, "key"));
-  authorization = soup_message_headers_get_one (headers, "Authorization");
-  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
-    job->bearer = g_strstrip (g_strdup (authorization + 7));
+  read_credentials (headers, record, &job->api_key, &job->bearer);
   accept_encoding = soup_message_headers_get_list (headers, "Accept-Encoding");
   job->accepts_gzip = accept_encoding != NULL && soup_header_contains (accept_encoding, "gzip");
   job->queued = g_queue_pop_head (&self->scenarios);
@@ -1190,8 +1335,9 @@ chiaro_mock_server_dup_scenario_names (void)
  * @self: a #ChiaroMockServer
  * @name: a scenario; "NAMExN" queues NAME N times
  *
- * Queues a scenario for the next model request (generateContent, streamGenerateContent or
- * chat/completions; control requests and unknown paths take none). Queued scenarios come
+ * Queues a scenario for the next model request (generateContent, streamGenerateContent,
+ * chat/completions, or a model listing, where only HTTP-error scenarios change the answer;
+ * control requests and unknown paths take none). Queued scenarios come
  * before a prompt's `[mock:NAME]`, which comes before the default. A request that the key
  * check refuses still takes its scenario.
  */
