@@ -55,6 +55,13 @@ ratio_free (Ratio *ratio)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ratio, ratio_free)
 
 static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static void
 print_error (const GError *error)
 {
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -195,7 +202,7 @@ prepare (ChiaroCliGenerate *self,
     {
       ChiaroImage *image = g_ptr_array_index (self->references, i);
       g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(ChiaroReference) reference = NULL;
+      ChiaroReference *reference;
 
       chiaro_document_add_reference_bytes_async (document, chiaro_image_get_bytes (image),
                                                  chiaro_image_get_display_name (image),
@@ -304,7 +311,7 @@ write_outputs (ChiaroCliGenerate *self,
       GPtrArray *entries = ratio->send != NULL ? chiaro_send_get_entries (ratio->send) : NULL;
 
       ratio->paths = g_ptr_array_new_with_free_func (g_free);
-      ratio->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+      ratio->errors = g_ptr_array_new_with_free_func (free_error);
 
       for (guint j = 0; entries != NULL && j < entries->len; j++)
         {
@@ -655,8 +662,8 @@ chiaro_cli_generate_project (ChiaroCliGenerate *self)
     {
       g_printerr ("chiaro-cli generate: %s\n", error->message);
       g_printerr ("chiaro-cli generate: %s\n",
-                  _("The project keeps the state it was last saved in; what this run could not "
-                    "save there is not in it."));
+                  _("chiaro-cli stops here: the project keeps the state it was last saved in, "
+                    "and what this run could not save is not in it."));
       if (self->status != CHIARO_CLI_EXIT_INTERRUPTED)
         self->status = chiaro_cli_exit_status_for_error (error);
     }
