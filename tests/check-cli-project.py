@@ -343,6 +343,8 @@ try:
     check(e1 in indent and e2 in indent and indent[e2] == indent[e1] + 2
           and indent.get(variants[0] if variants else None) == indent[e1] + 6,
           'show: children indented under their parent')
+    check(variants and all(any(v in l and '[%d/3]' % (n + 1) in l for l in lines)
+                           for n, v in enumerate(variants)), 'show: variants numbered [n/3]')
 
     # --- --input on a project that has images; the tray -------------------------------------------
     before = show(p1)[1]

@@ -90,6 +90,17 @@ history_has_image (ChiaroHistory *history)
   return FALSE;
 }
 
+/* "16:9: " before a message when the run has several ratios. */
+static const char *
+ratio_prefix (Ratio *ratio,
+              char **buffer)
+{
+  if (g_strv_length (ratio->generate->ratios) < 2)
+    return "";
+  *buffer = g_strdup_printf ("%s: ", ratio->aspect != NULL ? ratio->aspect : "auto");
+  return *buffer;
+}
+
 static char *
 ratio_label (Ratio *ratio,
              guint  variant)
@@ -257,6 +268,8 @@ finish_send (ChiaroCliGenerate *self,
              ChiaroDocument    *document,
              Ratio             *ratio)
 {
+  g_autofree char *prefix = NULL;
+
   if (ratio->state_id != 0)
     {
       g_signal_handler_disconnect (ratio->send, ratio->state_id);
@@ -269,15 +282,14 @@ finish_send (ChiaroCliGenerate *self,
     {
       note_failure (self, ratio->error);
       if (!g_error_matches (ratio->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_printerr ("chiaro-cli generate: %s: %s\n",
-                    ratio->aspect != NULL ? ratio->aspect : "auto", ratio->error->message);
+        g_printerr ("chiaro-cli generate: %s%s\n", ratio_prefix (ratio, &prefix),
+                    ratio->error->message);
     }
   else if (chiaro_send_get_error (ratio->send) != NULL)
     {
       /* Some variants failed, the others are in the history. */
       note_failure (self, chiaro_send_get_error (ratio->send));
-      g_printerr ("chiaro-cli generate: %s: %s\n",
-                  ratio->aspect != NULL ? ratio->aspect : "auto",
+      g_printerr ("chiaro-cli generate: %s%s\n", ratio_prefix (ratio, &prefix),
                   chiaro_send_get_error (ratio->send)->message);
     }
 }

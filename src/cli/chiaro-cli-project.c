@@ -400,8 +400,13 @@ print_entry (ChiaroProjectState *state,
   if (turn != NULL)
     {
       g_autofree char *prompt = short_prompt (turn->prompt);
+      g_autoptr(GPtrArray) variants = chiaro_history_dup_variants (state->history, entry);
+      guint index = 0;
 
       g_string_append (line, prompt);
+      if (variants->len > 1 && g_ptr_array_find (variants, entry, &index))
+        /* Translators: the variant's number among the images of one send: [2/3]. */
+        g_string_append_printf (line, _(" [%u/%u]"), index + 1, variants->len);
     }
   else if (hash != NULL)
     {
