@@ -487,14 +487,26 @@ try:
     killed = finished = 0
     all_ok = True
     fast.clear()
+    after_answer = 0
     for i in range(50):
         variants = rng.choice(('1', '1', '2'))
+        answered_before = len([r for r in fast.requests() if r['status'] == 200])
         proc = subprocess.Popen([CLI, 'generate', '--project', crash, '--prompt', 'crash %d' % i,
                                  '--variants', variants, *SMALL], env=cli_env(KEY, fast.url),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # Any moment of a run, more often late in it, where the image and project.json are
-        # written (half of the kills fall in its last 30 %).
-        time.sleep(typical * rng.uniform(0, 1) ** 0.5)
+        if i % 2 == 0:
+            # Any moment of a run.
+            time.sleep(rng.uniform(0, typical))
+        else:
+            # A moment after the mock has sent the answers, while the images and project.json
+            # are being written.
+            deadline = time.monotonic() + 20
+            while (time.monotonic() < deadline and proc.poll() is None
+                   and len([r for r in fast.requests() if r['status'] == 200])
+                   < answered_before + int(variants)):
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.04))
+            after_answer += 1
         if proc.poll() is None:
             proc.kill()
             killed += 1
@@ -539,8 +551,9 @@ try:
                     print('  run %d: entry %s has no intact image' % (i, entry['id']))
                 seen[entry['id']] = entry['image_hash']
     answered = len([r for r in fast.requests() if r['status'] == 200])
-    print('%d runs killed, %d finished before the kill; %d answers sent, %d entries saved'
-          % (killed, finished, answered, len(seen) - baseline))
+    print('%d runs killed (%d after the answers were sent), %d finished before the kill; '
+          '%d answers sent, %d entries saved' % (killed, after_answer, finished, answered,
+                                                 len(seen) - baseline))
     check(all_ok, '50 SIGKILLs: after each the project loads, project.json is whole, every '
           'entry saved stays, every image it names is present and intact')
     check(killed >= 25, 'most runs were killed while working (%d of 50)' % killed)
