@@ -556,7 +556,7 @@ try:
                                                  len(seen) - baseline))
     check(all_ok, '50 SIGKILLs: after each the project loads, project.json is whole, every '
           'entry saved stays, every image it names is present and intact')
-    check(killed >= 20, 'most runs were killed while working (%d of 50)' % killed)
+    check(killed >= 20, 'runs killed while working: %d of 50 (at least 20)' % killed)
     check(len(seen) - baseline <= answered, 'no entry without an answer the mock finished sending')
     result, report = generate(crash, '--prompt', 'after the crashes', *SMALL, endpoint=fast.url)
     check(result.returncode == 0 and verify_project(crash, 'after the crashes') is not None,
