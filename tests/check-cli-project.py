@@ -381,6 +381,27 @@ try:
         parts = proxy.exchanges[0][1]['contents'][-1]['parts']
         check(not any('Reference' in p.get('text', '') for p in parts), 'no references sent')
 
+    # --- refusals after opening, and an --output that cannot be written --------------------------
+    before = show(p1)[1]
+    mock.clear()
+    result, _ = generate(p1, '--prompt', 'x', '--ref', refs[0], '--ref', refs[0], *SMALL,
+                         endpoint=proxy.url)
+    check(result.returncode == 2 and not mock.requests(), 'the same --ref twice: exit 2, nothing sent')
+    result, _ = generate(p1, '--prompt', 'x', '--model', 'gemini-2.5-flash-image',
+                         *[a for r in (refs[0], refs[1], photo) for a in ('--ref', r)],
+                         endpoint=proxy.url)
+    check(result.returncode == 2 and not mock.requests(),
+          'three references and the cursor image on 2.5 Flash Image (3 at most): exit 2, nothing sent')
+    result, report = generate(p1, '--prompt', 'Written nowhere', *SMALL,
+                              '--output', path('no-such-folder/out.png'), endpoint=proxy.url)
+    after = show(p1)[1]
+    new_entry = report['entries'][0] if report and report['entries'] else None
+    check(result.returncode == 3 and 'no-such-folder' in result.stderr and report
+          and report['outputs'][0]['status'] == 'failed' and after
+          and new_entry in entries_by_id(after)
+          and os.path.exists(entries_by_id(after)[new_entry]['image']),
+          'an --output that cannot be written: exit 3, named; the image is in the project all the same')
+
     # --- two ratios: two sends, siblings; cursor on the first ratio's image -----------------------
     result, report = generate(p1, '--prompt', 'Square and wide', '--aspect', '1:1,16:9', *SMALL,
                               '--output', path('pair.png'), endpoint=proxy.url)
@@ -416,6 +437,40 @@ try:
 finally:
     proxy.stop()
     mock.stop()
+
+# --- unreadable projects without a usable backup are refused and left alone -------------------
+broken = path('broken')
+os.makedirs(broken)
+with open(os.path.join(broken, 'project.json'), 'w') as f:
+    f.write('{"version": 1, "entries": [')
+result, _ = generate(broken, '--prompt', 'x', *SMALL, endpoint='http://127.0.0.1:9')
+with open(os.path.join(broken, 'project.json')) as f:
+    untouched = f.read() == '{"version": 1, "entries": ['
+check(result.returncode == 3 and 'project.json' in result.stderr and untouched,
+      'a damaged project.json and no backup: generate exits 3, the file is not overwritten')
+result = project('show', broken)
+check(result.returncode == 3 and 'project.json' in result.stderr,
+      'a damaged project.json and no backup: show exits 3, naming it')
+
+newer = path('newer')
+shutil.copytree(p2, newer)
+for name in ('project.json', 'project.json.bak'):
+    target = os.path.join(newer, name)
+    if os.path.exists(target):
+        with open(target) as f:
+            document = json.load(f)
+        document['version'] = 99
+        with open(target, 'w') as f:
+            json.dump(document, f)
+with open(os.path.join(newer, 'project.json')) as f:
+    saved = f.read()
+result, _ = generate(newer, '--prompt', 'x', *SMALL, endpoint='http://127.0.0.1:9')
+result_show = project('show', newer)
+with open(os.path.join(newer, 'project.json')) as f:
+    untouched = f.read() == saved
+check(result.returncode == 3 and result_show.returncode == 3 and untouched
+      and 'newer' in result_show.stderr.lower(),
+      'a project.json from a newer Chiaro: generate and show exit 3, the file is not overwritten')
 
 # --- the lock; SIGINT ---------------------------------------------------------------------------
 slow = Mock('--delay-ms', '2500')
