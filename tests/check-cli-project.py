@@ -446,8 +446,8 @@ with open(os.path.join(broken, 'project.json'), 'w') as f:
 result, _ = generate(broken, '--prompt', 'x', *SMALL, endpoint='http://127.0.0.1:9')
 with open(os.path.join(broken, 'project.json')) as f:
     untouched = f.read() == '{"version": 1, "entries": ['
-check(result.returncode == 3 and 'project.json' in result.stderr and untouched,
-      'a damaged project.json and no backup: generate exits 3, the file is not overwritten')
+check(result.returncode == 3 and broken in result.stderr and untouched,
+      'a damaged project.json and no backup: generate exits 3 naming the project, the file kept')
 result = project('show', broken)
 check(result.returncode == 3 and 'project.json' in result.stderr,
       'a damaged project.json and no backup: show exits 3, naming it')

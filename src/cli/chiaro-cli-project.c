@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "chiaro-document.h"
 #include "chiaro-image-store.h"
@@ -141,7 +142,12 @@ read_state (GFile       *dir,
         }
 
       if (i == 0)
-        g_propagate_error (&main_error, g_steal_pointer (&local_error));
+        {
+          /* Say which file, when the parser did not. */
+          if (strstr (local_error->message, name) == NULL)
+            g_prefix_error (&local_error, "%s: ", name);
+          g_propagate_error (&main_error, g_steal_pointer (&local_error));
+        }
 
       /* A project from a newer Chiaro is not shown from an older backup. */
       if (g_error_matches (main_error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_NEWER_VERSION))
@@ -619,6 +625,11 @@ chiaro_cli_open_project (const char               *command,
   document = chiaro_document_open_finish (result, &local_error);
   if (document == NULL)
     {
+      g_autofree char *name = g_file_get_parse_name (dir);
+
+      /* Say which project, when the message does not. */
+      if (strstr (local_error->message, name) == NULL)
+        g_prefix_error (&local_error, "%s: ", name);
       g_printerr ("chiaro-cli %s: %s\n", command, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
