@@ -559,8 +559,8 @@ try:
             while (time.monotonic() < deadline and proc.poll() is None
                    and len([r for r in fast.requests() if r['status'] == 200])
                    < answered_before + int(variants)):
-                time.sleep(0.005)
-            time.sleep(rng.uniform(0, 0.02))
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0, 0.01))
         if proc.poll() is None:
             proc.kill()
             killed += 1
