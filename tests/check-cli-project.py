@@ -220,7 +220,8 @@ try:
         root = ids[state['root']]
         check(report['project'] == os.path.abspath(p1) and len(report['entries']) == 1
               and report['cursor'] == e1, '--json: the project, the new entry, the cursor')
-        check(len(state['entries']) == 2 and state['cursor'] == e1, 'show: root and one entry, cursor on it')
+        check(len(state['entries']) == 2 and state['cursor'] == e1 and not state['open_elsewhere'],
+              'show: root and one entry, cursor on it, not open elsewhere')
         check(root['image_hash'] == hashlib.sha256(photo_bytes).hexdigest()
               and open(root['image'], 'rb').read() == photo_bytes,
               'the root is the photo, stored byte for byte')
@@ -491,8 +492,12 @@ try:
     result = project('undo', locked)
     check(result.returncode == 3, 'project undo on a locked project: exit 3')
     result, state = show(locked)
-    check(result.returncode == 0 and state and before and state['cursor'] == before['cursor'],
-          'project show works while the project is locked')
+    check(result.returncode == 0 and state and before and state['cursor'] == before['cursor']
+          and state['open_elsewhere'] and state['holder_pid'] == first.pid,
+          'project show works while the project is locked, and says who holds it')
+    result = project('show', locked)
+    check(result.returncode == 0 and str(first.pid) in result.stdout,
+          'project show (text): the holder named')
     out, err = first.communicate(timeout=60)
     check(first.returncode == 0 and len(slow.requests()) == 1,
           'the first generate finishes (exit 0); the second sent nothing')

@@ -22,6 +22,7 @@
 #include "chiaro-image-store.h"
 #include "chiaro-project-error.h"
 #include "chiaro-project-state.h"
+#include "chiaro-project-store.h"
 
 #include "chiaro-cli.h"
 
@@ -285,7 +286,9 @@ show_json (GFile              *dir,
            ChiaroProjectState *state,
            ChiaroImageStore   *images,
            const char         *read_from,
-           GHashTable         *on_path)
+           GHashTable         *on_path,
+           gboolean            locked,
+           int                 holder)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) entries = chiaro_history_dup_entries (state->history);
@@ -310,6 +313,13 @@ show_json (GFile              *dir,
   json_builder_begin_object (builder);
   chiaro_cli_json_add_string (builder, "project", path);
   chiaro_cli_json_add_string (builder, "read_from", read_from);
+  json_builder_set_member_name (builder, "open_elsewhere");
+  json_builder_add_boolean_value (builder, locked);
+  json_builder_set_member_name (builder, "holder_pid");
+  if (locked && holder > 0)
+    json_builder_add_int_value (builder, holder);
+  else
+    json_builder_add_null_value (builder);
   chiaro_cli_json_add_string (builder, "name", state->name);
   add_time (builder, "created", state->created);
   add_time (builder, "modified", state->modified);
@@ -461,7 +471,9 @@ static void
 show_text (GFile              *dir,
            ChiaroProjectState *state,
            ChiaroImageStore   *images,
-           GHashTable         *on_path)
+           GHashTable         *on_path,
+           gboolean            locked,
+           int                 holder)
 {
   g_autofree char *name = g_file_get_parse_name (dir);
   GListModel *tray = G_LIST_MODEL (state->references);
@@ -472,6 +484,10 @@ show_text (GFile              *dir,
     g_print (_("Project “%s” in %s\n"), state->name, name);
   else
     g_print (_("Project in %s\n"), name);
+  if (locked && holder > 0)
+    g_print (_("Open in another Chiaro (process %d): this is its last saved state.\n"), holder);
+  else if (locked)
+    g_print (_("Open in another Chiaro: this is its last saved state.\n"));
   g_print (ngettext ("%u entry; * marks the cursor, | the path to it, ★ a starred entry\n",
                      "%u entries; * marks the cursor, | the path to it, ★ a starred entry\n",
                      n_entries), n_entries);
@@ -507,6 +523,8 @@ show_command (GFile    *dir,
   g_autoptr(GHashTable) on_path = g_hash_table_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *read_from = NULL;
+  gboolean locked;
+  int holder = 0;
 
   state = read_state (dir, &read_from, &error);
   if (state == NULL)
@@ -520,11 +538,12 @@ show_command (GFile    *dir,
        entry = chiaro_history_entry_get_parent (entry))
     g_hash_table_add (on_path, entry);
 
+  locked = chiaro_project_store_is_locked (dir, &holder);
   images = chiaro_image_store_new (dir);
   if (json)
-    show_json (dir, state, images, read_from, on_path);
+    show_json (dir, state, images, read_from, on_path, locked, holder);
   else
-    show_text (dir, state, images, on_path);
+    show_text (dir, state, images, on_path, locked, holder);
 
   return CHIARO_CLI_EXIT_OK;
 }
