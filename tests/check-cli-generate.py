@@ -10,108 +10,31 @@
 # mock received.
 
 import glob
-import json
 import os
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-failures = 0
-KEY = 'test-key-8d1f0c2e'
-
-
-def check(condition, what):
-    global failures
-    print(('ok: ' if condition else 'FAIL: ') + what, flush=True)
-    if not condition:
-        failures += 1
-
+from chiaro_cli_test import KEY, check, cli_env, finish, image_size, mime_of, parse_json, run_cli
+import chiaro_cli_test
 
 CLI, MOCK, FIXTURES, DISCOVERY = sys.argv[1:5]
 work = tempfile.mkdtemp(prefix='cli-generate-', dir=os.environ.get('G_TEST_BUILDDIR'))
 
 
-def image_size(path):
-    """Width and height of a PNG or JPEG file, read from its header."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    if data[:8] == b'\x89PNG\r\n\x1a\n':
-        return struct.unpack('>II', data[16:24])
-    if data[:3] == b'\xff\xd8\xff':
-        i = 2
-        while i < len(data):
-            marker, length = data[i + 1], struct.unpack('>H', data[i + 2:i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
-                h, w = struct.unpack('>HH', data[i + 5:i + 9])
-                return w, h
-            i += 2 + length
-    return None
-
-
-def mime_of(path):
-    with open(path, 'rb') as f:
-        head = f.read(12)
-    if head[:8] == b'\x89PNG\r\n\x1a\n':
-        return 'image/png'
-    if head[:3] == b'\xff\xd8\xff':
-        return 'image/jpeg'
-    if head[:4] == b'RIFF' and head[8:12] == b'WEBP':
-        return 'image/webp'
-    return None
-
-
-class Mock:
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([MOCK, '--port', '0', '--discovery', DISCOVERY, *args],
-                                     stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline().strip()
-        assert line.startswith('listening on '), line
-        self.url = line[len('listening on '):]
-
-    def control(self, method, path, data=None):
-        request = urllib.request.Request(self.url + path, method=method, data=data)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.read()
-
-    def push(self, *scenarios):
-        for name in scenarios:
-            self.control('POST', '/mock/scenario', name.encode())
-
-    def requests(self):
-        return json.loads(self.control('GET', '/mock/requests'))
-
-    def clear(self):
-        self.control('DELETE', '/mock/requests')
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
+def Mock(*args):
+    return chiaro_cli_test.Mock(MOCK, DISCOVERY, *args)
 
 
 def run(*args, key=KEY, endpoint=None, timeout=120):
-    env = dict(os.environ)
-    for name in ('CHIARO_API_KEY', 'GEMINI_API_KEY', 'OPENAI_API_KEY', 'CHIARO_ENDPOINT'):
-        env.pop(name, None)
-    if key is not None:
-        env['CHIARO_API_KEY'] = key
-    if endpoint is not None:
-        env['CHIARO_ENDPOINT'] = endpoint
-    return subprocess.run([CLI, 'generate', *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return run_cli(CLI, 'generate', *args, key=key, endpoint=endpoint, timeout=timeout)
 
 
 def run_json(*args, **kwargs):
     result = run('--json', *args, **kwargs)
-    try:
-        report = json.loads(result.stdout)
-    except ValueError:
-        report = None
-        print(result.stdout, result.stderr)
-    return result, report
+    return result, parse_json(result)
 
 
 def out(name):
@@ -346,7 +269,7 @@ try:
     # --- interrupted ----------------------------------------------------------------------------
     mock.clear()
     mock.push('stall')
-    env = dict(os.environ, CHIARO_API_KEY=KEY, CHIARO_ENDPOINT=mock.url)
+    env = cli_env(KEY, mock.url)
     proc = subprocess.Popen([CLI, 'generate', '--prompt', 'slow', '--output', out('int.png')],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 10
@@ -361,5 +284,4 @@ try:
 finally:
     mock.stop()
 
-print('%d failure(s)' % failures)
-sys.exit(1 if failures else 0)
+finish()

@@ -27,15 +27,12 @@
 #include "chiaro-openai-provider.h"
 #include "chiaro-request-planner.h"
 
+#include "chiaro-cli-generate.h"
 #include "chiaro-cli.h"
-
-#define MAX_VARIANTS 8
-
-typedef struct _Generate Generate;
 
 typedef struct
 {
-  Generate               *generate;   /* (unowned) */
+  ChiaroCliGenerate      *generate;   /* (unowned) */
   char                   *path;
   char                   *aspect;     /* (nullable) NULL for auto */
   guint                   index;      /* 1-based variant number */
@@ -48,48 +45,6 @@ typedef struct
   ChiaroHttpPhase         last_phase;
 } Output;
 
-struct _Generate
-{
-  /* options */
-  char            *prompt;
-  char            *input;
-  char           **refs;
-  char            *output;
-  char            *model_id;
-  char            *aspect;
-  char            *size;
-  int              variants;
-  double           temperature;
-  double           top_p;
-  char            *seed;
-  gboolean         grounding;
-  char            *system;
-  char            *provider_name;
-  char            *endpoint;
-  int              timeout;
-  int              retries;
-  gboolean         json;
-  gboolean         dry_run;
-
-  /* state */
-  GMainLoop               *loop;
-  GCancellable            *cancellable;
-  ChiaroModelInfo         *model;
-  ChiaroGenerationOptions *options;
-  char                   **ratios;      /* "auto" stands for no ratio */
-  ChiaroImage             *canvas;
-  GPtrArray               *references;  /* (element-type ChiaroImage) */
-  GPtrArray               *labels;      /* (element-type utf8) (nullable elements) */
-  ChiaroProvider          *provider;
-  ChiaroRequestPlanner    *planner;
-  GPtrArray               *outputs;     /* (element-type Output) */
-  GPtrArray               *changes;     /* (element-type utf8) planner messages */
-  guint                    pending;
-  int                      status;
-  gboolean                 interrupted;
-  gboolean                 progress;
-};
-
 static void
 output_free (Output *output)
 {
@@ -101,12 +56,13 @@ output_free (Output *output)
 }
 
 static void
-generate_clear (Generate *self)
+generate_clear (ChiaroCliGenerate *self)
 {
   g_free (self->prompt);
   g_free (self->input);
   g_strfreev (self->refs);
   g_free (self->output);
+  g_free (self->project);
   g_free (self->model_id);
   g_free (self->aspect);
   g_free (self->size);
@@ -116,6 +72,7 @@ generate_clear (Generate *self)
   g_free (self->endpoint);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->catalog);
   g_clear_pointer (&self->model, chiaro_model_info_unref);
   g_clear_pointer (&self->options, chiaro_generation_options_free);
   g_clear_pointer (&self->ratios, g_strfreev);
@@ -128,7 +85,7 @@ generate_clear (Generate *self)
   g_clear_pointer (&self->changes, g_ptr_array_unref);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Generate, generate_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChiaroCliGenerate, generate_clear)
 
 static int
 usage_error (const char *message)
@@ -137,8 +94,14 @@ usage_error (const char *message)
   return CHIARO_CLI_EXIT_USAGE;
 }
 
-static const char *
-mime_for_output (const char *path)
+/**
+ * chiaro_cli_generate_mime_for_output:
+ * @path: an output file name
+ *
+ * Returns: (nullable): the format its extension asks for, or %NULL when Chiaro cannot write it
+ */
+const char *
+chiaro_cli_generate_mime_for_output (const char *path)
 {
   g_autofree char *lower = g_ascii_strdown (path, -1);
 
@@ -151,12 +114,22 @@ mime_for_output (const char *path)
   return NULL;
 }
 
-/* out.png → out-9x16-2.png (DESIGN §8). */
-static char *
-output_path_for (const char *output,
-                 const char *aspect,
-                 guint       index,
-                 gboolean    several)
+/**
+ * chiaro_cli_generate_output_path:
+ * @output: the --output file name
+ * @aspect: (nullable): the ratio, %NULL for auto
+ * @index: the variant, from 1
+ * @several: whether the run makes more than one image
+ *
+ * out.png → out-9x16-2.png (DESIGN §8), or @output itself for a single image.
+ *
+ * Returns: (transfer full): the file name
+ */
+char *
+chiaro_cli_generate_output_path (const char *output,
+                                 const char *aspect,
+                                 guint       index,
+                                 gboolean    several)
 {
   const char *dot = strrchr (output, '.');
   const char *slash = strrchr (output, G_DIR_SEPARATOR);
@@ -186,17 +159,19 @@ parse_seed (const char *text,
 }
 
 static int
-check_options (Generate *self)
+check_options (ChiaroCliGenerate *self)
 {
   g_auto(GStrv) ratios = NULL;
 
   if (self->prompt == NULL || *self->prompt == '\0')
     return usage_error (_("--prompt is required"));
-  if (self->output == NULL && !self->dry_run)
-    return usage_error (_("--output is required"));
-  if (self->output != NULL && mime_for_output (self->output) == NULL)
+  if (self->output == NULL && !self->dry_run && self->project == NULL)
+    return usage_error (_("--output is required (or --project)"));
+  if (self->project != NULL && self->dry_run)
+    return usage_error (_("--dry-run cannot be used with --project"));
+  if (self->output != NULL && chiaro_cli_generate_mime_for_output (self->output) == NULL)
     return usage_error (_("The output file must end in .png, .jpg, .jpeg or .webp"));
-  if (self->variants < 1 || self->variants > MAX_VARIANTS)
+  if (self->variants < 1 || self->variants > CHIARO_CLI_MAX_VARIANTS)
     return usage_error (_("--variants must be between 1 and 8"));
   if (self->retries < 0 || self->retries > 20)
     return usage_error (_("--retries must be between 0 and 20"));
@@ -239,25 +214,25 @@ check_options (Generate *self)
 
 /* Options the model does not take are refused before anything is read or sent. */
 static int
-check_model (Generate *self)
+check_model (ChiaroCliGenerate *self)
 {
-  g_autoptr(ChiaroModelCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
   const char *slash;
 
-  catalog = chiaro_model_catalog_new_default (&error);
-  if (catalog == NULL)
+  self->catalog = chiaro_model_catalog_new_default (&error);
+  if (self->catalog == NULL)
     {
       g_printerr ("chiaro-cli generate: %s\n", error->message);
       return CHIARO_CLI_EXIT_INPUT;
     }
 
   if (self->model_id == NULL)
-    self->model_id = g_strdup (chiaro_model_catalog_get_default_id (catalog));
+    self->model_id = g_strdup (chiaro_model_catalog_get_default_id (self->catalog));
   slash = strrchr (self->model_id, '/');
 
   /* OpenAI-compatible routers name models "google/gemini-…". */
-  self->model = chiaro_model_catalog_lookup (catalog, slash != NULL ? slash + 1 : self->model_id);
+  self->model = chiaro_model_catalog_lookup (self->catalog,
+                                             slash != NULL ? slash + 1 : self->model_id);
 
   for (guint i = 0; self->ratios[i] != NULL; i++)
     {
@@ -275,7 +250,7 @@ check_model (Generate *self)
 }
 
 static int
-load_images (Generate *self)
+load_images (ChiaroCliGenerate *self)
 {
   self->references = g_ptr_array_new_with_free_func (g_object_unref);
   self->labels = g_ptr_array_new_with_free_func (g_free);
@@ -325,7 +300,7 @@ load_images (Generate *self)
 }
 
 static ChiaroPlanInput *
-make_plan_input (Generate   *self,
+make_plan_input (ChiaroCliGenerate   *self,
                  const char *ratio)
 {
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_copy (self->options);
@@ -343,59 +318,12 @@ make_plan_input (Generate   *self,
   return input;
 }
 
-static int
-exit_status_for_error (const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return CHIARO_CLI_EXIT_INTERRUPTED;
-  if (error->domain == CHIARO_CODEC_ERROR || error->domain == G_FILE_ERROR ||
-      error->domain == G_IO_ERROR)
-    return CHIARO_CLI_EXIT_INPUT;
-  if (error->domain != CHIARO_API_ERROR)
-    return CHIARO_CLI_EXIT_FAILED;
-
-  switch ((ChiaroApiError) error->code)
-    {
-    case CHIARO_API_ERROR_UNSUPPORTED_OPTION:
-      return CHIARO_CLI_EXIT_USAGE;
-
-    case CHIARO_API_ERROR_PROMPT_BLOCKED:
-    case CHIARO_API_ERROR_IMAGE_SAFETY:
-    case CHIARO_API_ERROR_REFUSED:
-    case CHIARO_API_ERROR_RECITATION:
-    case CHIARO_API_ERROR_NO_IMAGE:
-    case CHIARO_API_ERROR_MAX_TOKENS:
-    case CHIARO_API_ERROR_MODEL_FAILED:
-      return CHIARO_CLI_EXIT_REFUSED;
-
-    case CHIARO_API_ERROR_CANCELLED:
-      return CHIARO_CLI_EXIT_INTERRUPTED;
-
-    case CHIARO_API_ERROR_INVALID_REQUEST:
-    case CHIARO_API_ERROR_UNAUTHORIZED:
-    case CHIARO_API_ERROR_PERMISSION_DENIED:
-    case CHIARO_API_ERROR_LOCATION_UNSUPPORTED:
-    case CHIARO_API_ERROR_MODEL_NOT_FOUND:
-    case CHIARO_API_ERROR_RATE_LIMITED:
-    case CHIARO_API_ERROR_QUOTA_EXHAUSTED:
-    case CHIARO_API_ERROR_SERVER:
-    case CHIARO_API_ERROR_UNAVAILABLE:
-    case CHIARO_API_ERROR_TIMEOUT:
-    case CHIARO_API_ERROR_NETWORK:
-    case CHIARO_API_ERROR_INSECURE_ENDPOINT:
-    case CHIARO_API_ERROR_BAD_RESPONSE:
-    case CHIARO_API_ERROR_MISSING_SIGNATURE:
-    default:
-      return CHIARO_CLI_EXIT_FAILED;
-    }
-}
-
 /* The first failure decides the status; an interruption beats everything. */
 static void
-note_failure (Generate     *self,
+note_failure (ChiaroCliGenerate     *self,
               const GError *error)
 {
-  int status = exit_status_for_error (error);
+  int status = chiaro_cli_exit_status_for_error (error);
 
   if (status == CHIARO_CLI_EXIT_INTERRUPTED || self->status == CHIARO_CLI_EXIT_OK)
     self->status = status;
@@ -447,25 +375,40 @@ on_progress (const ChiaroGenerationProgress *progress,
   output->last_phase = http->phase;
 }
 
-/* Writes the final image: the bytes as received when their format matches the file name,
- * converted otherwise. */
-static gboolean
-write_output (Output      *output,
-              ChiaroPart  *image,
-              GError     **error)
+/**
+ * chiaro_cli_generate_write_image:
+ * @bytes: an image as received
+ * @sniffed_mime_type: (nullable): its format, from its bytes
+ * @path: the file to write; its extension picks the format
+ * @width: (out): the upright width written
+ * @height: (out): the upright height written
+ * @error: a #GError
+ *
+ * Writes the bytes as received when their format matches the file name, converted otherwise.
+ *
+ * Returns: %TRUE when the file was written
+ */
+gboolean
+chiaro_cli_generate_write_image (GBytes      *bytes,
+                                 const char  *sniffed_mime_type,
+                                 const char  *path,
+                                 int         *width,
+                                 int         *height,
+                                 GError     **error)
 {
-  const char *wanted = mime_for_output (output->path);
-  const char *have = image->sniffed_mime_type;
+  const char *wanted = chiaro_cli_generate_mime_for_output (path);
   g_autoptr(ChiaroImage) probe = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) written = NULL;
 
-  probe = chiaro_image_new_from_bytes (image->data, output->path, error);
+  g_return_val_if_fail (wanted != NULL, FALSE);
+
+  probe = chiaro_image_new_from_bytes (bytes, path, error);
   if (probe == NULL)
     return FALSE;
 
-  if (have != NULL && g_str_equal (have, wanted))
+  if (sniffed_mime_type != NULL && g_str_equal (sniffed_mime_type, wanted))
     {
-      bytes = g_bytes_ref (image->data);
+      written = g_bytes_ref (bytes);
     }
   else
     {
@@ -487,22 +430,35 @@ write_output (Output      *output,
         {
           return FALSE;
         }
-      bytes = g_bytes_new_take (g_steal_pointer (&buffer), size);
+      written = g_bytes_new_take (g_steal_pointer (&buffer), size);
     }
 
-  if (!g_file_set_contents (output->path, g_bytes_get_data (bytes, NULL),
-                            g_bytes_get_size (bytes), error))
+  if (!g_file_set_contents (path, g_bytes_get_data (written, NULL),
+                            g_bytes_get_size (written), error))
     return FALSE;
 
-  output->width = chiaro_image_get_width (probe);
-  output->height = chiaro_image_get_height (probe);
-  output->mime_type = wanted;
+  *width = chiaro_image_get_width (probe);
+  *height = chiaro_image_get_height (probe);
+  return TRUE;
+}
+
+/* Writes the final image of an answer. */
+static gboolean
+write_output (Output      *output,
+              ChiaroPart  *image,
+              GError     **error)
+{
+  if (!chiaro_cli_generate_write_image (image->data, image->sniffed_mime_type, output->path,
+                                        &output->width, &output->height, error))
+    return FALSE;
+
+  output->mime_type = chiaro_cli_generate_mime_for_output (output->path);
   output->written = TRUE;
   return TRUE;
 }
 
 static void
-finish_one (Generate *self)
+finish_one (ChiaroCliGenerate *self)
 {
   g_assert (self->pending > 0);
 
@@ -516,7 +472,7 @@ on_generated (GObject      *source,
               gpointer      user_data)
 {
   Output *output = user_data;
-  Generate *self = output->generate;
+  ChiaroCliGenerate *self = output->generate;
   g_autofree char *label = output_label (output);
   ChiaroPart *image;
 
@@ -544,7 +500,7 @@ on_generated (GObject      *source,
 }
 
 static void
-send_variants (Generate   *self,
+send_variants (ChiaroCliGenerate   *self,
                const char *ratio,
                ChiaroPlan *plan)
 {
@@ -566,7 +522,7 @@ send_variants (Generate   *self,
       output->generate = self;
       output->aspect = g_str_equal (ratio, "auto") ? NULL : g_strdup (ratio);
       output->index = v;
-      output->path = output_path_for (self->output, output->aspect, v, several);
+      output->path = chiaro_cli_generate_output_path (self->output, output->aspect, v, several);
       g_ptr_array_add (self->outputs, output);
 
       /* Variants with one seed would be one image several times: each gets its own. */
@@ -595,7 +551,7 @@ send_variants (Generate   *self,
 
 typedef struct
 {
-  Generate *generate;
+  ChiaroCliGenerate *generate;
   char     *ratio;
 } PlanCall;
 
@@ -605,7 +561,7 @@ on_planned (GObject      *source,
             gpointer      user_data)
 {
   PlanCall *call = user_data;
-  Generate *self = call->generate;
+  ChiaroCliGenerate *self = call->generate;
   g_autoptr(ChiaroPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -629,7 +585,7 @@ on_planned (GObject      *source,
 static gboolean
 on_interrupt (gpointer user_data)
 {
-  Generate *self = user_data;
+  ChiaroCliGenerate *self = user_data;
 
   self->interrupted = TRUE;
   self->status = CHIARO_CLI_EXIT_INTERRUPTED;
@@ -639,7 +595,7 @@ on_interrupt (gpointer user_data)
 
 static void
 add_usage (JsonBuilder *builder,
-           Generate    *self)
+           ChiaroCliGenerate    *self)
 {
   gint64 prompt = 0, output = 0, total = 0;
 
@@ -666,41 +622,29 @@ add_usage (JsonBuilder *builder,
 }
 
 static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_output (JsonBuilder *builder,
             Output      *output)
 {
   ChiaroGenerationResult *result = output->result;
 
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "path", output->written ? output->path : NULL);
-  add_nullable_string (builder, "aspect", output->aspect);
+  chiaro_cli_json_add_string (builder, "path", output->written ? output->path : NULL);
+  chiaro_cli_json_add_string (builder, "aspect", output->aspect);
   json_builder_set_member_name (builder, "variant");
   json_builder_add_int_value (builder, output->index);
   json_builder_set_member_name (builder, "width");
   json_builder_add_int_value (builder, output->width);
   json_builder_set_member_name (builder, "height");
   json_builder_add_int_value (builder, output->height);
-  add_nullable_string (builder, "mime", output->mime_type);
-  add_nullable_string (builder, "status", output->written ? "ok" : "failed");
-  add_nullable_string (builder, "error", output->error != NULL ? output->error->message : NULL);
-  add_nullable_string (builder, "error_detail",
+  chiaro_cli_json_add_string (builder, "mime", output->mime_type);
+  chiaro_cli_json_add_string (builder, "status", output->written ? "ok" : "failed");
+  chiaro_cli_json_add_string (builder, "error", output->error != NULL ? output->error->message : NULL);
+  chiaro_cli_json_add_string (builder, "error_detail",
                        output->error != NULL ? chiaro_api_error_get_detail (output->error) : NULL);
-  add_nullable_string (builder, "error_reason",
+  chiaro_cli_json_add_string (builder, "error_reason",
                        output->error != NULL ? chiaro_api_error_get_reason (output->error) : NULL);
-  add_nullable_string (builder, "text", result != NULL ? result->text : NULL);
-  add_nullable_string (builder, "finish_reason", result != NULL ? result->finish_reason : NULL);
+  chiaro_cli_json_add_string (builder, "text", result != NULL ? result->text : NULL);
+  chiaro_cli_json_add_string (builder, "finish_reason", result != NULL ? result->finish_reason : NULL);
   json_builder_set_member_name (builder, "attempts");
   json_builder_add_int_value (builder, result != NULL ? result->attempts
                                       : output->error != NULL ? chiaro_api_error_get_attempts (output->error) : 0);
@@ -713,7 +657,7 @@ add_output (JsonBuilder *builder,
 }
 
 static double
-estimate_cost (Generate *self)
+estimate_cost (ChiaroCliGenerate *self)
 {
   guint n_outputs = g_strv_length (self->ratios) * self->variants;
   guint n_inputs = self->references->len + (self->canvas != NULL ? 1 : 0);
@@ -734,20 +678,7 @@ add_cost (JsonBuilder *builder,
 }
 
 static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
-
-static void
-report (Generate *self)
+report (ChiaroCliGenerate *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *text = NULL;
@@ -794,25 +725,25 @@ report (Generate *self)
   for (guint i = 0; i < self->outputs->len; i++)
     add_output (builder, g_ptr_array_index (self->outputs, i));
   json_builder_end_array (builder);
-  add_nullable_string (builder, "text", text);
-  add_nullable_string (builder, "finish_reason", finish_reason);
+  chiaro_cli_json_add_string (builder, "text", text);
+  chiaro_cli_json_add_string (builder, "finish_reason", finish_reason);
   add_usage (builder, self);
   add_cost (builder, estimate_cost (self));
   json_builder_set_member_name (builder, "retries");
   json_builder_add_int_value (builder, retries);
-  add_nullable_string (builder, "model", self->model_id);
+  chiaro_cli_json_add_string (builder, "model", self->model_id);
   json_builder_set_member_name (builder, "changes");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->changes->len; i++)
     json_builder_add_string_value (builder, g_ptr_array_index (self->changes, i));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-  print_json (builder);
+  chiaro_cli_print_json (builder);
 }
 
 /* --dry-run: the requests as they would be sent, image data elided, and the estimate. */
 static int
-dry_run (Generate *self)
+dry_run (ChiaroCliGenerate *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -833,7 +764,7 @@ dry_run (Generate *self)
       if (plan == NULL)
         {
           g_printerr ("chiaro-cli generate: %s\n", error->message);
-          return exit_status_for_error (error);
+          return chiaro_cli_exit_status_for_error (error);
         }
       chiaro_generation_request_set_model_id (plan->request, self->model_id);
 
@@ -844,11 +775,11 @@ dry_run (Generate *self)
         g_error ("the request body is not JSON: %s", error->message);
 
       json_builder_begin_object (builder);
-      add_nullable_string (builder, "aspect", g_str_equal (self->ratios[i], "auto") ? NULL
+      chiaro_cli_json_add_string (builder, "aspect", g_str_equal (self->ratios[i], "auto") ? NULL
                                                                                      : self->ratios[i]);
       json_builder_set_member_name (builder, "variants");
       json_builder_add_int_value (builder, self->variants);
-      add_nullable_string (builder, "url", uri);
+      chiaro_cli_json_add_string (builder, "url", uri);
       json_builder_set_member_name (builder, "body");
       json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
       json_builder_set_member_name (builder, "changes");
@@ -862,9 +793,9 @@ dry_run (Generate *self)
 
   json_builder_end_array (builder);
   add_cost (builder, estimate_cost (self));
-  add_nullable_string (builder, "model", self->model_id);
+  chiaro_cli_json_add_string (builder, "model", self->model_id);
   json_builder_end_object (builder);
-  print_json (builder);
+  chiaro_cli_print_json (builder);
   return CHIARO_CLI_EXIT_OK;
 }
 
@@ -883,8 +814,16 @@ on_key (GObject      *source,
     *key = g_strdup ("");
 }
 
-static char *
-find_key (Generate *self)
+/**
+ * chiaro_cli_generate_find_key:
+ * @self: the command
+ *
+ * Looks the key up for the provider and endpoint (environment, then keyring).
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL when there is none
+ */
+char *
+chiaro_cli_generate_find_key (ChiaroCliGenerate *self)
 {
   char *key = NULL;
 
@@ -898,16 +837,24 @@ find_key (Generate *self)
   return key;
 }
 
-static void
-make_provider (Generate   *self,
-               const char *key)
+/**
+ * chiaro_cli_generate_make_provider:
+ * @self: the command
+ * @key: the API key
+ *
+ * Makes self->provider, with its own HTTP session sized for every variant at once.
+ */
+void
+chiaro_cli_generate_make_provider (ChiaroCliGenerate *self,
+                                   const char        *key)
 {
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(ChiaroHttpClient) http = NULL;
 
   /* Every variant is its own request, and they all go out at once. */
-  session = soup_session_new_with_options ("max-conns-per-host", 2 * MAX_VARIANTS * 4,
-                                           "max-conns", 4 * MAX_VARIANTS * 4,
+  session = soup_session_new_with_options ("max-conns-per-host",
+                                           2 * CHIARO_CLI_MAX_VARIANTS * 4,
+                                           "max-conns", 4 * CHIARO_CLI_MAX_VARIANTS * 4,
                                            NULL);
   http = chiaro_http_client_new (session);
   chiaro_http_client_set_max_attempts (http, self->retries + 1);
@@ -920,7 +867,7 @@ make_provider (Generate   *self,
 }
 
 static int
-run (Generate *self)
+run (ChiaroCliGenerate *self)
 {
   g_autofree char *key = NULL;
   guint sigint_id, sigterm_id;
@@ -944,11 +891,11 @@ run (Generate *self)
 
   if (self->dry_run)
     {
-      make_provider (self, "");
+      chiaro_cli_generate_make_provider (self, "");
       return dry_run (self);
     }
 
-  key = find_key (self);
+  key = chiaro_cli_generate_find_key (self);
   if (key == NULL)
     {
       g_printerr ("chiaro-cli generate: %s\n",
@@ -956,12 +903,20 @@ run (Generate *self)
                     "or save a key in Chiaro's preferences."));
       return CHIARO_CLI_EXIT_FAILED;
     }
-  make_provider (self, key);
+  chiaro_cli_generate_make_provider (self, key);
 
   self->loop = g_main_loop_new (NULL, FALSE);
   self->progress = isatty (STDERR_FILENO);
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, self);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, self);
+
+  if (self->project != NULL)
+    {
+      status = chiaro_cli_generate_project (self);
+      g_source_remove (sigint_id);
+      g_source_remove (sigterm_id);
+      return status;
+    }
 
   for (guint i = 0; self->ratios[i] != NULL; i++)
     {
@@ -993,7 +948,7 @@ int
 chiaro_cli_generate_command (int    argc,
                              char **argv)
 {
-  g_auto(Generate) self = {
+  g_auto(ChiaroCliGenerate) self = {
     .variants = 1,
     .temperature = -1,
     .top_p = -1,
@@ -1007,6 +962,7 @@ chiaro_cli_generate_command (int    argc,
     { "input", 0, 0, G_OPTION_ARG_FILENAME, &self.input, N_("The photo to edit"), N_("IMAGE") },
     { "ref", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &self.refs, N_("A reference image, with an optional label"), N_("IMAGE[=LABEL]") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &self.output, N_("Where to write the image (.png, .jpg, .webp)"), N_("FILE") },
+    { "project", 0, 0, G_OPTION_ARG_FILENAME, &self.project, N_("Continue the project in this folder (made when missing)"), N_("DIR") },
     { "model", 0, 0, G_OPTION_ARG_STRING, &self.model_id, N_("The model id"), N_("ID") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING, &self.aspect, N_("Aspect ratios, comma-separated, or auto"), N_("RATIO[,RATIO…]") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &self.size, N_("Resolution: 512, 1K, 2K or 4K"), N_("SIZE") },
@@ -1027,6 +983,21 @@ chiaro_cli_generate_command (int    argc,
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Create or edit images with a Gemini image model."));
+  g_option_context_set_description (context,
+    _("With --project DIR the send is the next turn of the project in DIR, as in the app: the "
+      "image at the project's cursor is the input, the conversation along its branch is sent "
+      "with it, and the answers are added to the history, the cursor moving to the first one. "
+      "A folder without a project becomes one; its first --input (if any) is the photo the "
+      "history starts from. Once the project has an image, --input is refused (exit 2): use "
+      "chiaro-cli project undo/redo to choose the image to continue from. The --ref images "
+      "replace the project's reference tray for this send (no --ref empties it). --output is "
+      "optional; the images are in DIR/images either way. --dry-run is not available with "
+      "--project.\n\n"
+      "Exit status: 0 every image made; 2 a usage error or an option the model does not take; "
+      "3 an input file unreadable, or the project locked by another process, unreadable or "
+      "impossible to save (disk full, read-only); 4 the model refused or drew nothing; "
+      "5 network, key or server failure after the retries; 130 interrupted (with --project "
+      "the project is saved first)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);

@@ -5,7 +5,9 @@
  *
  * chiaro-cli runs the same engine as the app, without a display. Commands:
  *   inspect FILE…   what Chiaro sees in image files: format, upright size, orientation
- *   generate …      one prompt to one or more images (chiaro-cli-generate.c)
+ *   generate …      one prompt to one or more images (chiaro-cli-generate.c), or the next
+ *                   turn of a project (chiaro-cli-generate-project.c)
+ *   project …       a project's history: show, undo, redo (chiaro-cli-project.c)
  */
 
 #define G_LOG_DOMAIN "chiaro-cli"
@@ -16,7 +18,9 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 
+#include "chiaro-api-error.h"
 #include "chiaro-image.h"
+#include "chiaro-project-error.h"
 
 #include "chiaro-cli.h"
 
@@ -25,10 +29,13 @@ print_usage (FILE *stream)
 {
   g_autofree char *usage =
     g_strdup_printf ("%s\n  chiaro-cli generate --prompt TEXT --output FILE [OPTION…]\n"
+                     "  chiaro-cli generate --project DIR --prompt TEXT [OPTION…]\n"
+                     "  chiaro-cli project show|undo|redo [--json] DIR\n"
                      "  chiaro-cli inspect [--json] FILE…\n  chiaro-cli --version\n\n%s\n"
-                     "  generate   %s\n  inspect    %s\n",
+                     "  generate   %s\n  project    %s\n  inspect    %s\n",
                      _("Usage:"), _("Commands:"),
                      _("Create or edit images with a Gemini image model"),
+                     _("Show a project's history, or move its cursor"),
                      _("Show the format, upright size and orientation of image files"));
 
   fputs (usage, stream);
@@ -126,18 +133,156 @@ inspect_command (int    argc,
   json_builder_end_object (builder);
 
   if (json)
-    {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
-    }
+    chiaro_cli_print_json (builder);
 
   return status;
+}
+
+/**
+ * chiaro_cli_exit_status_for_error:
+ * @error: why a command failed
+ *
+ * Returns: the exit status of DESIGN §8 for @error
+ */
+int
+chiaro_cli_exit_status_for_error (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CHIARO_CLI_EXIT_INTERRUPTED;
+  if (error->domain == CHIARO_CODEC_ERROR || error->domain == G_FILE_ERROR ||
+      error->domain == G_IO_ERROR)
+    return CHIARO_CLI_EXIT_INPUT;
+
+  /* A project that is locked, unreadable or cannot be written is exit 3, as an input file. */
+  if (error->domain == CHIARO_PROJECT_ERROR)
+    {
+      switch ((ChiaroProjectError) error->code)
+        {
+        case CHIARO_PROJECT_ERROR_REFERENCES_FULL:
+        case CHIARO_PROJECT_ERROR_DUPLICATE_REFERENCE:
+        case CHIARO_PROJECT_ERROR_INVALID:
+          return CHIARO_CLI_EXIT_USAGE;
+
+        case CHIARO_PROJECT_ERROR_LOCKED:
+        case CHIARO_PROJECT_ERROR_NOT_FOUND:
+        case CHIARO_PROJECT_ERROR_CORRUPT:
+        case CHIARO_PROJECT_ERROR_NEWER_VERSION:
+        case CHIARO_PROJECT_ERROR_MISSING_IMAGE:
+        case CHIARO_PROJECT_ERROR_NO_SPACE:
+        case CHIARO_PROJECT_ERROR_READ_ONLY:
+        case CHIARO_PROJECT_ERROR_IO:
+        default:
+          return CHIARO_CLI_EXIT_INPUT;
+        }
+    }
+
+  if (error->domain != CHIARO_API_ERROR)
+    return CHIARO_CLI_EXIT_FAILED;
+
+  switch ((ChiaroApiError) error->code)
+    {
+    case CHIARO_API_ERROR_UNSUPPORTED_OPTION:
+      return CHIARO_CLI_EXIT_USAGE;
+
+    case CHIARO_API_ERROR_PROMPT_BLOCKED:
+    case CHIARO_API_ERROR_IMAGE_SAFETY:
+    case CHIARO_API_ERROR_REFUSED:
+    case CHIARO_API_ERROR_RECITATION:
+    case CHIARO_API_ERROR_NO_IMAGE:
+    case CHIARO_API_ERROR_MAX_TOKENS:
+    case CHIARO_API_ERROR_MODEL_FAILED:
+      return CHIARO_CLI_EXIT_REFUSED;
+
+    case CHIARO_API_ERROR_CANCELLED:
+      return CHIARO_CLI_EXIT_INTERRUPTED;
+
+    case CHIARO_API_ERROR_INVALID_REQUEST:
+    case CHIARO_API_ERROR_UNAUTHORIZED:
+    case CHIARO_API_ERROR_PERMISSION_DENIED:
+    case CHIARO_API_ERROR_LOCATION_UNSUPPORTED:
+    case CHIARO_API_ERROR_MODEL_NOT_FOUND:
+    case CHIARO_API_ERROR_RATE_LIMITED:
+    case CHIARO_API_ERROR_QUOTA_EXHAUSTED:
+    case CHIARO_API_ERROR_SERVER:
+    case CHIARO_API_ERROR_UNAVAILABLE:
+    case CHIARO_API_ERROR_TIMEOUT:
+    case CHIARO_API_ERROR_NETWORK:
+    case CHIARO_API_ERROR_INSECURE_ENDPOINT:
+    case CHIARO_API_ERROR_BAD_RESPONSE:
+    case CHIARO_API_ERROR_MISSING_SIGNATURE:
+    default:
+      return CHIARO_CLI_EXIT_FAILED;
+    }
+}
+
+/**
+ * chiaro_cli_json_add_string:
+ * @builder: a #JsonBuilder inside an object
+ * @name: the member name
+ * @value: (nullable): the string, or %NULL for a JSON null
+ *
+ * Adds a string member, or null.
+ */
+void
+chiaro_cli_json_add_string (JsonBuilder *builder,
+                            const char  *name,
+                            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * chiaro_cli_print_json:
+ * @builder: a #JsonBuilder holding one finished value
+ *
+ * Prints the value, pretty, on standard output.
+ */
+void
+chiaro_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+/**
+ * chiaro_cli_store_result:
+ * @source: the source object
+ * @res: the result
+ * @user_data: (type GAsyncResult**): where to keep a reference to @res
+ *
+ * A #GAsyncReadyCallback for chiaro_cli_wait().
+ */
+void
+chiaro_cli_store_result (GObject      *source,
+                         GAsyncResult *res,
+                         gpointer      user_data)
+{
+  GAsyncResult **result = user_data;
+
+  *result = g_object_ref (res);
+}
+
+/**
+ * chiaro_cli_wait:
+ * @result: (inout): where chiaro_cli_store_result() puts the result
+ *
+ * Iterates the default main context until *@result is set.
+ */
+void
+chiaro_cli_wait (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 /**
@@ -183,6 +328,8 @@ chiaro_cli_run (int    argc,
     return inspect_command (argc - 1, argv + 1);
   if (g_str_equal (command, "generate"))
     return chiaro_cli_generate_command (argc - 1, argv + 1);
+  if (g_str_equal (command, "project"))
+    return chiaro_cli_project_command (argc - 1, argv + 1);
 
   g_printerr (_("chiaro-cli: unknown command “%s”\n"), command);
   print_usage (stderr);

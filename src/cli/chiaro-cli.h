@@ -6,7 +6,10 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "chiaro-document.h"
 
 G_BEGIN_DECLS
 
@@ -21,9 +24,34 @@ typedef enum
   CHIARO_CLI_EXIT_INTERRUPTED = 130,
 } ChiaroCliExit;
 
-int chiaro_cli_run              (int    argc,
-                                 char **argv);
-int chiaro_cli_generate_command (int    argc,
-                                 char **argv);
+int             chiaro_cli_run                   (int                      argc,
+                                                  char                   **argv);
+int             chiaro_cli_generate_command      (int                      argc,
+                                                  char                   **argv);
+int             chiaro_cli_project_command       (int                      argc,
+                                                  char                   **argv);
+
+/* Shared by the commands. */
+int             chiaro_cli_exit_status_for_error (const GError            *error);
+void            chiaro_cli_json_add_string       (JsonBuilder             *builder,
+                                                  const char              *name,
+                                                  const char              *value);
+void            chiaro_cli_print_json            (JsonBuilder             *builder);
+/* Runs the main context until the async call that was given chiaro_cli_store_result and
+ * @result as its callback and data has finished. */
+void            chiaro_cli_store_result          (GObject                 *source,
+                                                  GAsyncResult            *res,
+                                                  gpointer                 user_data);
+void            chiaro_cli_wait                  (GAsyncResult           **result);
+/* Opens a project folder for writing (chiaro-cli-project.c); says on stderr when the backup
+ * was loaded. */
+ChiaroDocument *chiaro_cli_open_project          (const char              *command,
+                                                  GFile                   *dir,
+                                                  ChiaroDocumentOpenFlags  flags,
+                                                  ChiaroModelCatalog      *catalog,
+                                                  GError                 **error);
+/* Saves, then releases the lock. */
+gboolean        chiaro_cli_close_project         (ChiaroDocument          *document,
+                                                  GError                 **error);
 
 G_END_DECLS
