@@ -677,6 +677,7 @@ try:
     folders = [readonly] + [os.path.join(readonly, d) for d in ('images', 'thumbs')
                             if os.path.isdir(os.path.join(readonly, d))]
     preexec = None
+    extra_env = None
     runnable = True
     if os.geteuid() == 0:
         # Root writes anywhere: the run drops to nobody, who owns the project.
@@ -696,13 +697,22 @@ try:
             def preexec():
                 os.setgid(nobody.pw_gid)
                 os.setuid(nobody.pw_uid)
+
+            # The test home is root's and private: nobody gets one of its own.
+            nobody_home = os.path.join(work, 'nobody-home')
+            os.makedirs(nobody_home, exist_ok=True)
+            os.chown(nobody_home, nobody.pw_uid, nobody.pw_gid)
+            extra_env = {'HOME': nobody_home,
+                         'XDG_CONFIG_HOME': os.path.join(nobody_home, '.config'),
+                         'XDG_DATA_HOME': os.path.join(nobody_home, '.local', 'share'),
+                         'XDG_CACHE_HOME': os.path.join(nobody_home, '.cache')}
     if runnable:
         with open(os.path.join(readonly, 'project.json'), 'rb') as f:
             saved = f.read()
         for d in folders:
             os.chmod(d, 0o500)
         result, report = generate(readonly, '--prompt', 'Nowhere to write', *SMALL,
-                                  endpoint=fast.url, preexec_fn=preexec)
+                                  endpoint=fast.url, preexec_fn=preexec, extra_env=extra_env)
         for d in folders:
             os.chmod(d, 0o700)
         print(result.stderr)

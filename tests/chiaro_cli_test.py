@@ -102,9 +102,11 @@ def cli_env(key=KEY, endpoint=None):
     return env
 
 
-def run_cli(cli, *args, key=KEY, endpoint=None, timeout=120, **kwargs):
+def run_cli(cli, *args, key=KEY, endpoint=None, timeout=120, extra_env=None, **kwargs):
+    env = cli_env(key, endpoint)
+    env.update(extra_env or {})
     return subprocess.run([cli, *args], capture_output=True, text=True, timeout=timeout,
-                          env=cli_env(key, endpoint), **kwargs)
+                          env=env, **kwargs)
 
 
 def parse_json(result):
