@@ -91,7 +91,7 @@ test_command_line_open (void)
   int status;
 
   /* Another id: the shared test application already holds this one's object path. */
-  app = chiaro_application_new (APPLICATION_ID ".CommandLine", G_APPLICATION_NON_UNIQUE);
+  app = chiaro_test_new_application (APPLICATION_ID ".CommandLine", "command-line");
   g_application_set_default (G_APPLICATION (app));
   result.poll_id = g_timeout_add (20, check_command_line_window, &result);
 
@@ -304,6 +304,12 @@ windows_are_idle (gpointer user_data)
   return TRUE;
 }
 
+static gboolean
+application_has_no_windows (gpointer user_data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (user_data)) == NULL;
+}
+
 /* Files given to a running instance fill an empty window first, then get windows of their own. */
 static void
 test_open_reuses_empty_window (void)
@@ -330,9 +336,9 @@ test_open_reuses_empty_window (void)
   g_assert_true (g_file_equal (files[0], chiaro_window_get_file (empty)));
   g_assert_true (g_file_equal (files[1], chiaro_window_get_file (windows->data)));
 
-  /* app.quit closes every window. */
+  /* app.quit closes every window, each once its project is saved and unlocked. */
   g_action_group_activate_action (G_ACTION_GROUP (application), "quit", NULL);
-  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (application)));
+  g_assert_true (chiaro_test_wait_until (application_has_no_windows, application, 30));
 
   g_object_unref (files[0]);
   g_object_unref (files[1]);

@@ -1,0 +1,15 @@
+/* chiaro-application-private.h — what tests observe of the application
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "chiaro-application.h"
+
+G_BEGIN_DECLS
+
+guint chiaro_application_get_n_notifications (ChiaroApplication *self);
+
+G_END_DECLS
