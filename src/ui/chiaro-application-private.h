@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
-guint chiaro_application_get_n_notifications (ChiaroApplication *self);
+guint chiaro_application_get_n_notifications            (ChiaroApplication *self);
+void  chiaro_application_set_notifications_counted_only (ChiaroApplication *self,
+                                                         gboolean           counted_only);
 
 G_END_DECLS

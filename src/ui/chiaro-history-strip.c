@@ -105,7 +105,7 @@ on_thumbnail_ready (GObject      *object,
   ThumbnailJob *job = user_data;
   ChiaroHistoryStrip *self = job->self;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GtkPicture) picture = NULL;
+  g_autoptr(GtkImage) picture = NULL;
   g_autoptr(GError) error = NULL;
 
   pixbuf = chiaro_image_store_thumbnail_finish (CHIARO_IMAGE_STORE (object), result, &error);
@@ -116,7 +116,7 @@ on_thumbnail_ready (GObject      *object,
       g_hash_table_replace (self->textures, g_strdup (job->hash), texture);
       picture = g_weak_ref_get (&job->picture);
       if (picture != NULL)
-        gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+        gtk_image_set_from_paintable (picture, GDK_PAINTABLE (texture));
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -133,7 +133,7 @@ on_thumbnail_ready (GObject      *object,
 static void
 load_thumbnail (ChiaroHistoryStrip *self,
                 ChiaroHistoryEntry *entry,
-                GtkPicture         *picture)
+                GtkImage           *picture)
 {
   const char *hash = chiaro_history_entry_get_image_hash (entry);
   ChiaroImageStore *images;
@@ -146,7 +146,7 @@ load_thumbnail (ChiaroHistoryStrip *self,
   texture = g_hash_table_lookup (self->textures, hash);
   if (texture != NULL)
     {
-      gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+      gtk_image_set_from_paintable (picture, GDK_PAINTABLE (texture));
       return;
     }
 
@@ -187,13 +187,12 @@ create_picture (ChiaroHistoryStrip *self,
                 ChiaroHistoryEntry *entry,
                 int                 size)
 {
-  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *picture = gtk_image_new ();
 
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_widget_set_size_request (picture, size, size);
+  /* A square of the same size for every image, whatever its shape: a steady row. */
+  gtk_image_set_pixel_size (GTK_IMAGE (picture), size);
   gtk_widget_add_css_class (picture, "history-picture");
-  load_thumbnail (self, entry, GTK_PICTURE (picture));
+  load_thumbnail (self, entry, GTK_IMAGE (picture));
 
   return picture;
 }

@@ -716,7 +716,7 @@ on_reference_added (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(ChiaroWindow) self = user_data;
-  g_autoptr(ChiaroReference) reference = NULL;
+  ChiaroReference *reference;
   g_autoptr(GError) error = NULL;
 
   reference = chiaro_document_add_reference_finish (CHIARO_DOCUMENT (object), result, &error);
