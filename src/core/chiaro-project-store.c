@@ -423,6 +423,66 @@ chiaro_project_store_open (GFile                        *dir,
 }
 
 /**
+ * chiaro_project_store_is_locked:
+ * @dir: a project folder
+ * @holder: (out) (optional): the process holding the lock, 0 when unknown or unlocked
+ *
+ * Looks at the lock without taking it, so a project list can say which projects are open
+ * (here or in another Chiaro) while another process may be opening them. Folders that are
+ * not there, or whose lock file cannot be read, count as unlocked. Blocks briefly.
+ *
+ * Returns: whether a store holds the lock of @dir now
+ */
+gboolean
+chiaro_project_store_is_locked (GFile *dir,
+                                int   *holder)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *lock_path = NULL;
+  g_autofree char *canonical_path = NULL;
+  pid_t pid = 0;
+  char *canonical;
+  int fd;
+
+  g_return_val_if_fail (G_IS_FILE (dir), FALSE);
+
+  if (holder != NULL)
+    *holder = 0;
+
+  if (!(path = g_file_get_path (dir)) || !(canonical = realpath (path, NULL)))
+    return FALSE;
+  canonical_path = g_strdup (canonical);
+  free (canonical);
+
+  /* Held in this process; otherwise reserved while the lock file is open, since closing a
+   * descriptor of it would drop a lock another thread of this process took meanwhile. */
+  if (!reserve_dir (canonical_path))
+    {
+      if (holder != NULL)
+        *holder = (int) getpid ();
+      return TRUE;
+    }
+
+  lock_path = g_build_filename (path, LOCK_NAME, NULL);
+  if ((fd = open (lock_path, O_RDONLY | O_CLOEXEC)) >= 0)
+    {
+      struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0,
+                            .l_len = 0 };
+
+      if (fcntl (fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK)
+        pid = lock.l_pid > 0 ? lock.l_pid : -1;
+      close (fd);
+    }
+
+  release_dir (canonical_path);
+
+  if (holder != NULL && pid > 0)
+    *holder = (int) pid;
+
+  return pid != 0;
+}
+
+/**
  * chiaro_project_store_get_dir:
  * @self: a #ChiaroProjectStore
  *

@@ -42,6 +42,10 @@ typedef enum
 ChiaroProjectStore *chiaro_project_store_open        (GFile                       *dir,
                                                       ChiaroProjectStoreOpenFlags  flags,
                                                       GError                     **error);
+/* Whether some store (in this process or another) holds @dir's lock right now, without
+ * taking it. @holder: (out) (optional) the holder's pid, 0 when unknown. Blocks briefly. */
+gboolean            chiaro_project_store_is_locked   (GFile                       *dir,
+                                                      int                         *holder);
 GFile              *chiaro_project_store_get_dir     (ChiaroProjectStore          *self);
 ChiaroImageStore   *chiaro_project_store_get_images  (ChiaroProjectStore          *self);
 GFile              *chiaro_project_store_get_file    (ChiaroProjectStore          *self,

@@ -26,6 +26,7 @@ request_clear (ChiaroMockRequest *request)
   g_free (request->route);
   g_free (request->model);
   g_free (request->scenario);
+  g_clear_pointer (&request->response, g_bytes_unref);
 }
 
 /**

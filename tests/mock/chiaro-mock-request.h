@@ -26,6 +26,8 @@ typedef struct
   char               *model;     /* (nullable) from the path, or the body's "model" */
   char               *scenario;  /* (nullable) the scenario applied */
   guint               status;    /* the status answered; 0 while there is no answer */
+  GBytes             *response;  /* (nullable) the body answered, before any gzip; NULL while
+                                  * there is no answer */
   gint64              received;  /* monotonic time of arrival, µs */
 } ChiaroMockRequest;
 

@@ -140,6 +140,7 @@ typedef struct
   char              *scenario;
   char              *body_model;
   ChiaroMockReply   *reply;
+  GBytes            *response;        /* (nullable) the body before gzip */
 } Job;
 
 static void
@@ -160,6 +161,7 @@ job_free (Job *job)
   g_free (job->scenario);
   g_free (job->body_model);
   g_clear_pointer (&job->reply, chiaro_mock_reply_free);
+  g_clear_pointer (&job->response, g_bytes_unref);
   g_free (job);
 }
 
@@ -507,6 +509,7 @@ process (GTask        *task,
 
       if (compressed != NULL)
         {
+          job->response = g_bytes_ref (body);
           g_ptr_array_set_size (reply->chunks, 0);
           chiaro_mock_reply_append (reply, compressed);
           chiaro_mock_reply_add_header (reply, "Content-Encoding", "gzip");
@@ -695,6 +698,9 @@ on_processed (GObject      *source_object,
       exchange->record->model = g_strdup (job->body_model);
     }
   exchange->reply = g_steal_pointer (&job->reply);
+  exchange->record->response = job->response != NULL
+                               ? g_bytes_ref (job->response)
+                               : chiaro_mock_reply_dup_body (exchange->reply);
 
   if (self->delay_ms > 0 && exchange->reply->ending != CHIARO_MOCK_ENDING_STALL)
     exchange->source_id = g_timeout_add (self->delay_ms, on_delay_timeout, exchange);
