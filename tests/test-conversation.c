@@ -1,0 +1,677 @@
+/* test-conversation.c — the conversation panel over a real document and the mock server
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test opens a project folder with a photo as its root, sends through the real Gemini
+ * provider to the in-process mock server, and looks at the panel in a real window: which
+ * rows there are, what they say, the pixels of the thumbnails, and what their buttons do to
+ * the document.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "chiaro-api-error.h"
+#include "chiaro-conversation-view.h"
+#include "chiaro-document.h"
+#include "chiaro-gemini-provider.h"
+#include "chiaro-message-row.h"
+#include "chiaro-mock-server.h"
+#include "chiaro-thumbnail.h"
+#include "chiaro-test-ui-util.h"
+#include "chiaro-test-util.h"
+
+#define KEY "conversation-test-key"
+#define PHOTO "Landscape_1.jpg"
+
+static ChiaroApplication *application;
+
+typedef struct
+{
+  ChiaroMockServer   *mock;
+  SoupSession        *session;
+  ChiaroHttpClient   *http;
+  ChiaroModelCatalog *catalog;
+  ChiaroProvider     *provider;
+  ChiaroDocument     *document;
+  GtkWidget          *window;
+  GtkWidget          *view;
+  GtkWidget          *entry;
+  guint               document_refs;  /* before the view took it */
+} Fixture;
+
+/* Waiting */
+
+static void
+on_ready (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer user_data)
+{
+  return *(GAsyncResult **) user_data != NULL;
+}
+
+static void
+wait_for (GAsyncResult **slot)
+{
+  g_assert_true (chiaro_test_wait_until (has_result, slot, 60));
+}
+
+static void
+no_sleep (guint     delay_ms,
+          GTask    *task,
+          gpointer  user_data)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Widgets */
+
+static void
+collect (GtkWidget *root,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+/* Every widget of @type under @root, in order. */
+static GPtrArray *
+find_all (GtkWidget *root,
+          GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  return found;
+}
+
+static GPtrArray *
+rows (Fixture *f)
+{
+  return find_all (f->view, CHIARO_TYPE_MESSAGE_ROW);
+}
+
+static ChiaroMessageKind
+row_kind (GPtrArray *array,
+          guint      index)
+{
+  return chiaro_message_get_kind (chiaro_message_row_get_message (g_ptr_array_index (array,
+                                                                                     index)));
+}
+
+/* Only widgets that are drawn: a hidden part of a row, or another page of a stack, does
+ * not count. */
+static gboolean
+is_shown (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+      return FALSE;
+  return TRUE;
+}
+
+static GtkWidget *
+find_shown_label (GtkWidget  *root,
+                  const char *text)
+{
+  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) == 0 && is_shown (label))
+        return label;
+    }
+  return NULL;
+}
+
+/* The variant buttons of a model row. */
+static GPtrArray *
+find_variants (GtkWidget *row)
+{
+  GPtrArray *buttons = find_all (row, GTK_TYPE_BUTTON);
+
+  for (guint i = buttons->len; i > 0; i--)
+    if (!gtk_widget_has_css_class (buttons->pdata[i - 1], "variant"))
+      g_ptr_array_remove_index (buttons, i - 1);
+  return buttons;
+}
+
+static gboolean
+thumbnails_loaded (gpointer user_data)
+{
+  g_autoptr(GPtrArray) thumbnails = find_all (user_data, CHIARO_TYPE_THUMBNAIL);
+
+  for (guint i = 0; i < thumbnails->len; i++)
+    {
+      ChiaroThumbnail *thumbnail = g_ptr_array_index (thumbnails, i);
+
+      if (chiaro_thumbnail_get_texture (thumbnail) == NULL &&
+          !chiaro_thumbnail_get_failed (thumbnail))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+wait_for_thumbnails (Fixture *f)
+{
+  g_assert_true (chiaro_test_wait_until (thumbnails_loaded, f->view, 30));
+  g_assert_true (chiaro_test_wait_for_paint (f->view));
+}
+
+static void
+screenshots (Fixture    *f,
+             const char *name)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("conversation-%s.png", name);
+  g_autofree char *dark = g_strdup_printf ("conversation-%s-dark.png", name);
+
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  chiaro_test_save_screenshot (f->window, light);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  chiaro_test_save_screenshot (f->window, dark);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+}
+
+/* The document */
+
+static ChiaroSend *
+send_prompt (Fixture     *f,
+             const char  *prompt,
+             GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  chiaro_document_set_prompt (f->document, prompt);
+  chiaro_document_send_async (f->document, NULL, on_ready, &result);
+  wait_for (&result);
+  return chiaro_document_send_finish (f->document, result, error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(GFile) dir = NULL;
+  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path () + 1), "/", '-');
+  g_autofree char *path = chiaro_test_data_path (name);
+  GtkWidget *box;
+
+  f->mock = chiaro_mock_server_new (g_getenv ("CHIARO_DISCOVERY_PATH"), &error);
+  g_assert_no_error (error);
+  chiaro_mock_server_listen (f->mock, 0, &error);
+  g_assert_no_error (error);
+
+  f->session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
+  f->http = chiaro_http_client_new (f->session);
+  chiaro_http_client_set_jitter (f->http, FALSE);
+  chiaro_http_client_set_max_attempts (f->http, 3);
+  chiaro_http_client_set_sleep_func (f->http, no_sleep, NULL, NULL);
+  f->catalog = chiaro_model_catalog_new_default (&error);
+  g_assert_no_error (error);
+  f->provider = chiaro_gemini_provider_new (f->http, chiaro_mock_server_get_url (f->mock), KEY);
+
+  chiaro_test_remove_tree (path);
+  dir = g_file_new_for_path (path);
+  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, f->catalog, NULL,
+                              on_ready, &result);
+  wait_for (&result);
+  f->document = chiaro_document_open_finish (result, &error);
+  g_assert_no_error (error);
+  chiaro_document_set_provider (f->document, f->provider, "gemini");
+  chiaro_document_set_autosave_delay (f->document, 60000);
+  g_clear_object (&result);
+
+  chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, on_ready, &result);
+  wait_for (&result);
+  g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
+  g_assert_no_error (error);
+
+  f->document_refs = G_OBJECT (f->document)->ref_count;
+  f->view = chiaro_conversation_view_new ();
+  chiaro_conversation_view_set_document (CHIARO_CONVERSATION_VIEW (f->view), f->document);
+  f->window = g_object_ref (gtk_window_new ());
+  gtk_window_set_decorated (GTK_WINDOW (f->window), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 420, 640);
+  /* The window's prompt stands beside the panel and holds the focus, as in the app. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_vexpand (f->view, TRUE);
+  gtk_box_append (GTK_BOX (box), f->view);
+  f->entry = gtk_entry_new ();
+  gtk_box_append (GTK_BOX (box), f->entry);
+  gtk_window_set_child (GTK_WINDOW (f->window), box);
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_widget_grab_focus (f->entry);
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing may still be loading when the window goes. */
+  wait_for_thumbnails (f);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_finalize_object (g_steal_pointer (&f->window));
+  /* The rows and the view let go of the document. */
+  /* The rows and the view let go of the document (its pending autosave may have run). */
+  g_assert_cmpuint (G_OBJECT (f->document)->ref_count, <=, f->document_refs);
+
+  chiaro_document_close_async (f->document, NULL, on_ready, &result);
+  wait_for (&result);
+  g_assert_true (chiaro_document_close_finish (f->document, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->document);
+
+  g_clear_object (&f->provider);
+  g_clear_object (&f->catalog);
+  g_clear_object (&f->http);
+  g_clear_object (&f->session);
+  g_clear_object (&f->mock);
+}
+
+/* The final image of the answer to request @index: its last non-thought inlineData. */
+static GdkPixbuf *
+answer_image (Fixture *f,
+              guint    index)
+{
+  ChiaroMockRequest *request = chiaro_mock_server_get_request (f->mock, index);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *decoded = NULL;
+  const char *data = NULL;
+  JsonArray *parts;
+  gsize size;
+
+  g_assert_nonnull (request->response);
+  root = chiaro_test_parse_json (request->response);
+  parts = json_node_get_array (chiaro_test_json_get_path (root, "candidates.0.content.parts"));
+  for (guint i = 0; i < json_array_get_length (parts); i++)
+    {
+      JsonObject *part = json_array_get_object_element (parts, i);
+
+      if (json_object_has_member (part, "inlineData") &&
+          !json_object_get_boolean_member_with_default (part, "thought", FALSE))
+        data = json_object_get_string_member (json_object_get_object_member (part, "inlineData"),
+                                              "data");
+    }
+  g_assert_nonnull (data);
+
+  decoded = g_base64_decode (data, &size);
+  gdk_pixbuf_loader_write (loader, decoded, size, &error);
+  g_assert_no_error (error);
+  gdk_pixbuf_loader_close (loader, &error);
+  g_assert_no_error (error);
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
+/* The mean difference per channel between @texture and @pixbuf scaled to its size. */
+static double
+mean_difference (GdkTexture *texture,
+                 GdkPixbuf  *pixbuf)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autoptr(GdkPixbuf) scaled = gdk_pixbuf_scale_simple (pixbuf, width, height,
+                                                         GDK_INTERP_BILINEAR);
+  g_autofree guint8 *data = g_malloc ((gsize) width * height * 4);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (scaled);
+  int stride = gdk_pixbuf_get_rowstride (scaled);
+  int channels = gdk_pixbuf_get_n_channels (scaled);
+  double total = 0;
+
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          /* GDK_MEMORY_DEFAULT is B, G, R, A; these images are opaque. */
+          int got = data[((gsize) y * width + x) * 4 + 2 - c];
+          int want = pixels[(gsize) y * stride + x * channels + c];
+
+          total += ABS (got - want);
+        }
+
+  return total / ((double) width * height * 3);
+}
+
+/* The thumbnail is on screen: the window's pixel at its centre is the texture's. */
+static void
+assert_thumbnail_drawn (Fixture         *f,
+                        ChiaroThumbnail *thumbnail)
+{
+  GdkTexture *texture = chiaro_thumbnail_get_texture (thumbnail);
+  g_autoptr(GdkTexture) screen = NULL;
+  graphene_rect_t bounds;
+  guint8 on_screen[3], in_texture[3];
+
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (thumbnail), f->window, &bounds));
+  screen = chiaro_test_render_widget (f->window);
+  g_assert_true (chiaro_test_read_pixel (screen,
+                                         bounds.origin.x + bounds.size.width / 2,
+                                         bounds.origin.y + bounds.size.height / 2,
+                                         on_screen));
+  g_assert_true (chiaro_test_read_pixel (texture,
+                                         gdk_texture_get_width (texture) / 2,
+                                         gdk_texture_get_height (texture) / 2,
+                                         in_texture));
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpint (ABS (on_screen[c] - in_texture[c]), <=, 24);
+}
+
+/* Tests */
+
+/* Empty, then one send: the request and the answer, with the answer's image. */
+static void
+test_send (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) thumbnails = NULL;
+  g_autoptr(GdkPixbuf) answer = NULL;
+  ChiaroThumbnail *thumbnail;
+  ChiaroHistoryEntry *entry;
+
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_assert_nonnull (find_shown_label (f->view, "Describe the Change You Want"));
+  g_clear_pointer (&found, g_ptr_array_unref);
+  screenshots (f, "empty");
+
+  send = send_prompt (f, "Make the sky golden, keep the trees", &error);
+  g_assert_no_error (error);
+  entry = g_ptr_array_index (chiaro_send_get_entries (send), 0);
+
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpint (row_kind (found, 0), ==, CHIARO_MESSAGE_USER);
+  g_assert_cmpint (row_kind (found, 1), ==, CHIARO_MESSAGE_MODEL);
+  g_assert_true (chiaro_message_get_entry (chiaro_message_row_get_message (found->pdata[1])) ==
+                 entry);
+  g_assert_nonnull (find_shown_label (found->pdata[0], "Make the sky golden, keep the trees"));
+  g_assert_null (find_shown_label (f->view, "Describe the Change You Want"));
+
+  /* The answer's thumbnail shows the image the mock sent back. */
+  wait_for_thumbnails (f);
+  thumbnails = find_all (found->pdata[1], CHIARO_TYPE_THUMBNAIL);
+  g_assert_cmpuint (thumbnails->len, ==, 1);
+  thumbnail = g_ptr_array_index (thumbnails, 0);
+  g_assert_cmpstr (chiaro_thumbnail_get_hash (thumbnail), ==,
+                   chiaro_history_entry_get_image_hash (entry));
+  g_assert_nonnull (chiaro_thumbnail_get_texture (thumbnail));
+  answer = answer_image (f, 0);
+  g_assert_cmpfloat (mean_difference (chiaro_thumbnail_get_texture (thumbnail), answer), <, 4.0);
+  assert_thumbnail_drawn (f, thumbnail);
+
+  screenshots (f, "turn");
+}
+
+/* Three variants: three thumbnails, the cursor's marked; a click picks another. */
+static void
+test_variants (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) buttons = NULL;
+  g_autoptr(GPtrArray) thumbnails = NULL;
+  g_autoptr(GPtrArray) lists = NULL;
+  g_autoptr(GPtrArray) variants = NULL;
+  ChiaroHistory *history = chiaro_document_get_history (f->document);
+  ChiaroHistoryEntry *second;
+  GtkAdjustment *adjustment;
+
+  chiaro_document_set_n_variants (f->document, 3);
+  send = send_prompt (f, "Three moods of the same valley", &error);
+  g_assert_no_error (error);
+  variants = chiaro_history_dup_variants (history, chiaro_history_get_cursor (history));
+  g_assert_cmpuint (variants->len, ==, 3);
+
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpint (row_kind (found, 1), ==, CHIARO_MESSAGE_MODEL);
+  g_assert_nonnull (chiaro_test_find_label (found->pdata[0], "3 variants"));
+  wait_for_thumbnails (f);
+  thumbnails = find_all (found->pdata[1], CHIARO_TYPE_THUMBNAIL);
+  g_assert_cmpuint (thumbnails->len, ==, 3);
+  buttons = find_variants (found->pdata[1]);
+  g_assert_cmpuint (buttons->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (gtk_widget_has_css_class (buttons->pdata[i], "chosen"), ==,
+                     variants->pdata[i] == chiaro_history_get_cursor (history));
+  screenshots (f, "variants");
+
+  /* The second one: the cursor moves to it, and the new row marks it. */
+  second = g_ptr_array_index (variants, 1);
+  if (chiaro_history_get_cursor (history) == second)
+    second = g_ptr_array_index (variants, 2);
+  g_signal_emit_by_name (buttons->pdata[second == variants->pdata[1] ? 1 : 2], "clicked");
+  g_assert_true (chiaro_history_get_cursor (history) == second);
+
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_clear_pointer (&buttons, g_ptr_array_unref);
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_true (chiaro_message_get_entry (chiaro_message_row_get_message (found->pdata[1])) ==
+                 second);
+  buttons = find_variants (found->pdata[1]);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (gtk_widget_has_css_class (buttons->pdata[i], "chosen"), ==,
+                     variants->pdata[i] == second);
+  wait_for_thumbnails (f);
+
+  /* More turns: the panel is scrolled to its end. */
+  chiaro_document_set_n_variants (f->document, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_object (&send);
+      send = send_prompt (f, i == 0 ? "Now at night, with stars" : "A little warmer", &error);
+      g_assert_no_error (error);
+    }
+  wait_for_thumbnails (f);
+  screenshots (f, "scrolled");
+  lists = find_all (f->view, GTK_TYPE_LIST_BOX);
+  adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (lists->pdata[0], GTK_TYPE_SCROLLED_WINDOW)));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                     gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >=,
+                     gtk_adjustment_get_upper (adjustment) -
+                     gtk_adjustment_get_page_size (adjustment) - 1);
+}
+
+static gboolean
+has_model_row (gpointer user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GPtrArray) found = rows (f);
+
+  return found->len == 2 && row_kind (found, 1) == CHIARO_MESSAGE_MODEL;
+}
+
+/* A refused prompt: the reason, the prompt, details; Retry brings the answer. */
+static void
+test_failure_and_retry (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) expanders = NULL;
+  g_autofree char *reason = NULL;
+  GtkWidget *row;
+
+  chiaro_mock_server_push_scenario (f->mock, "prompt-blocked");
+  g_assert_null (send_prompt (f, "Something the model refuses", &error));
+  g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_PROMPT_BLOCKED);
+  reason = g_strdup (error->message);
+
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (row_kind (found, 0), ==, CHIARO_MESSAGE_FAILED);
+  row = found->pdata[0];
+  g_assert_nonnull (find_shown_label (row, reason));
+  g_assert_nonnull (find_shown_label (row, "Something the model refuses"));
+
+  /* Details: what the server said. */
+  expanders = find_all (row, GTK_TYPE_EXPANDER);
+  g_assert_cmpuint (expanders->len, ==, 1);
+  g_assert_true (is_shown (expanders->pdata[0]));
+  gtk_expander_set_expanded (expanders->pdata[0], TRUE);
+  screenshots (f, "failed");
+
+  /* Edit Prompt puts it back in the prompt. */
+  chiaro_document_set_prompt (f->document, "");
+  g_assert_true (gtk_widget_activate_action (row, "chat.edit-prompt", NULL));
+  g_assert_cmpstr (chiaro_document_get_prompt (f->document), ==, "Something the model refuses");
+
+  /* Retry, the model now willing: the failed row makes way for the answer. */
+  chiaro_mock_server_push_scenario (f->mock, "ok");
+  g_assert_true (gtk_widget_activate_action (row, "chat.retry", NULL));
+  g_assert_true (chiaro_test_wait_until (has_model_row, f, 60));
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = rows (f);
+  g_assert_cmpint (row_kind (found, 0), ==, CHIARO_MESSAGE_USER);
+  g_assert_nonnull (find_shown_label (found->pdata[0], "Something the model refuses"));
+  g_assert_null (find_shown_label (f->view, reason));
+  g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (f->document)),
+                    ==, 2);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 2);
+}
+
+/* An HTTP failure shows its status; Dismiss removes it. */
+static void
+test_dismiss (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) expanders = NULL;
+
+  chiaro_mock_server_set_default_scenario (f->mock, "404");
+  g_assert_null (send_prompt (f, "With a model that is gone", &error));
+  g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_MODEL_NOT_FOUND);
+
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 1);
+  /* A collapsed expander keeps its child out of the widget tree. */
+  expanders = find_all (found->pdata[0], GTK_TYPE_EXPANDER);
+  gtk_expander_set_expanded (expanders->pdata[0], TRUE);
+  g_assert_nonnull (chiaro_test_find_label (found->pdata[0], "HTTP status: 404"));
+  g_assert_true (gtk_widget_activate_action (found->pdata[0], "chat.dismiss", NULL));
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (f->document)), ==, 0);
+  g_assert_nonnull (find_shown_label (f->view, "Describe the Change You Want"));
+}
+
+static gboolean
+is_waiting (gpointer user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GPtrArray) found = rows (f);
+
+  return found->len == 1 && row_kind (found, 0) == CHIARO_MESSAGE_PENDING &&
+         chiaro_send_get_state (chiaro_message_get_send (
+           chiaro_message_row_get_message (found->pdata[0]))) == CHIARO_SEND_WAITING;
+}
+
+/* A slow answer: a pending row with its state and Stop; Stop adds nothing. */
+static void
+test_stop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) bars = NULL;
+  GtkWidget *row;
+
+  chiaro_mock_server_set_delay_ms (f->mock, 30000);
+  chiaro_document_set_prompt (f->document, "Take your time");
+  chiaro_document_send_async (f->document, NULL, on_ready, &result);
+  g_assert_true (chiaro_test_wait_until (is_waiting, f, 30));
+
+  found = rows (f);
+  row = found->pdata[0];
+  g_assert_nonnull (find_shown_label (row, "Take your time"));
+  g_assert_nonnull (find_shown_label (row, "Waiting for the model…"));
+  bars = find_all (row, GTK_TYPE_PROGRESS_BAR);
+  g_assert_cmpuint (bars->len, ==, 1);
+  g_assert_true (is_shown (bars->pdata[0]));
+  screenshots (f, "pending");
+
+  g_assert_true (gtk_widget_activate_action (row, "chat.stop", NULL));
+  wait_for (&result);
+  g_assert_null (chiaro_document_send_finish (f->document, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (f->document)),
+                    ==, 1);
+  g_assert_cmpstr (chiaro_document_get_prompt (f->document), ==, "Take your time");
+  g_assert_nonnull (find_shown_label (f->view, "Describe the Change You Want"));
+  chiaro_mock_server_set_delay_ms (f->mock, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!(application = chiaro_test_create_application ()))
+    return 0;
+
+#define ADD(path, func) \
+  g_test_add ("/chiaro/ui/conversation/" path, Fixture, NULL, fixture_set_up, func, \
+              fixture_tear_down)
+  ADD ("send", test_send);
+  ADD ("variants", test_variants);
+  ADD ("failure-and-retry", test_failure_and_retry);
+  ADD ("dismiss", test_dismiss);
+  ADD ("stop", test_stop);
+#undef ADD
+
+  status = g_test_run ();
+
+  g_clear_object (&application);
+  return status;
+}
