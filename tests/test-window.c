@@ -909,6 +909,12 @@ flag_is_set (gpointer user_data)
   return *(gboolean *) user_data;
 }
 
+static gboolean
+history_has_two (gpointer user_data)
+{
+  return chiaro_history_get_n_entries (window_history (CHIARO_WINDOW (user_data))) == 2;
+}
+
 /* A refused prompt stays as a failed send with its reason, the prompt comes back, no toast
  * hides it, and Retry brings the image; a 503 is retried by itself. */
 static void
@@ -918,6 +924,7 @@ test_refused_and_retry (void)
   ChiaroDocument *document = chiaro_window_get_document (window);
   g_autoptr(ChiaroSend) failed = NULL;
   gboolean retried = FALSE;
+  GtkWidget *retry;
 
   chiaro_mock_server_push_scenario (mock, "prompt-blocked");
   send_and_wait (window, "Something the model refuses");
@@ -930,10 +937,23 @@ test_refused_and_retry (void)
                   CHIARO_API_ERROR_PROMPT_BLOCKED);
   g_assert_cmpstr (chiaro_send_get_error (failed)->message, !=, "");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window)));
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
   chiaro_test_save_screenshot (GTK_WIDGET (window), "window-failure.png");
 
-  chiaro_document_retry_async (document, failed, NULL, on_retried, &retried);
-  g_assert_true (chiaro_test_wait_until (flag_is_set, &retried, 60));
+  /* The conversation shows the reason and a Retry button. */
+  g_assert_nonnull (chiaro_test_find_label (GTK_WIDGET (window),
+                                            chiaro_send_get_error (failed)->message));
+  retry = chiaro_test_find_label (GTK_WIDGET (window), "Retry");
+  if (retry != NULL)
+    {
+      g_assert_true (gtk_widget_activate (gtk_widget_get_ancestor (retry, GTK_TYPE_BUTTON)));
+      g_assert_true (chiaro_test_wait_until (history_has_two, window, 60));
+    }
+  else
+    {
+      chiaro_document_retry_async (document, failed, NULL, on_retried, &retried);
+      g_assert_true (chiaro_test_wait_until (flag_is_set, &retried, 60));
+    }
   wait_settled (window);
   g_assert_cmpuint (chiaro_history_get_n_entries (window_history (window)), ==, 2);
   g_assert_null (dup_failed_send (document));

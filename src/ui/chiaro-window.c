@@ -28,7 +28,9 @@
 #include "chiaro-api-error.h"
 #include "chiaro-api-key.h"
 #include "chiaro-api-settings.h"
+#include "chiaro-conversation-view.h"
 #include "chiaro-gemini-provider.h"
+#include "chiaro-generation-controls.h"
 #include "chiaro-history-strip.h"
 #include "chiaro-http-client.h"
 #include "chiaro-image.h"
@@ -60,7 +62,6 @@ struct _ChiaroWindow
   GtkBox *conversation_slot;
   GtkBox *tray_slot;
   GtkBox *controls_slot;
-  GtkBox *prompt_slot;
 
   /* owned */
   GSettings *settings;
@@ -1439,7 +1440,6 @@ set_document_internal (ChiaroWindow   *self,
   set_panel_document (self->conversation_slot, document);
   set_panel_document (self->tray_slot, document);
   set_panel_document (self->controls_slot, document);
-  set_panel_document (self->prompt_slot, document);
 
   update_title (self);
   update_canvas (self);
@@ -1698,6 +1698,8 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CHIARO_TYPE_CANVAS);
+  g_type_ensure (CHIARO_TYPE_CONVERSATION_VIEW);
+  g_type_ensure (CHIARO_TYPE_GENERATION_CONTROLS);
   g_type_ensure (CHIARO_TYPE_HISTORY_STRIP);
   g_type_ensure (CHIARO_TYPE_KEY_PAGE);
 
@@ -1717,7 +1719,6 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, conversation_slot);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, tray_slot);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, controls_slot);
-  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, prompt_slot);
   gtk_widget_class_bind_template_callback (widget_class, on_key_page_saved);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_compare);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_error);
