@@ -422,7 +422,8 @@ window_is_settled (gpointer user_data)
   ChiaroWindow *window = CHIARO_WINDOW (user_data);
 
   return !chiaro_window_get_loading (window) && chiaro_window_get_n_pending (window) == 0 &&
-         !chiaro_history_strip_get_loading (chiaro_window_get_history_strip (window));
+         !chiaro_history_strip_get_loading (chiaro_window_get_history_strip (window)) &&
+         !chiaro_canvas_get_busy (chiaro_window_get_canvas (window));
 }
 
 static void
