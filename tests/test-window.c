@@ -15,6 +15,7 @@
 #include "chiaro-image.h"
 #include "chiaro-image-store.h"
 #include "chiaro-mock-server.h"
+#include "chiaro-reference-tray.h"
 #include "chiaro-window.h"
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-util.h"
@@ -416,6 +417,25 @@ test_close_while_loading (void)
 
 /* The editing loop, against the mock */
 
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 window_is_settled (gpointer user_data)
 {
@@ -446,6 +466,12 @@ create_project_window (const char *photo)
   g_assert_nonnull (chiaro_window_get_document (window));
 
   return window;
+}
+
+static gboolean
+tray_is_idle (gpointer user_data)
+{
+  return !chiaro_reference_tray_get_busy (CHIARO_REFERENCE_TRAY (user_data));
 }
 
 static ChiaroHistory *
@@ -636,7 +662,8 @@ request_has_text (ChiaroMockRequest *request,
   return strstr (body, text) != NULL;
 }
 
-/* THE end-to-end test: a photo, three references (a file, a pasted image, a dropped file),
+/* THE end-to-end test: a photo, three references (a file, a pasted image through the tray, a
+ * file dropped on the tray),
  * a prompt sent with Ctrl+Enter's action; the answer is on the canvas, in the strip and in
  * the history, and the mock got the photo, the references and the prompt. */
 static void
@@ -672,9 +699,38 @@ test_edit_end_to_end (void)
   activate (window, "win.paste-reference", NULL);
   wait_references (document, 2);
 
-  chiaro_document_add_reference_file_async (document, third, NULL, NULL,
-                                            on_reference_added, NULL);
+  /* The third is dropped on the tray, as from a file manager. */
+  {
+    GtkWidget *tray = find_widget (GTK_WIDGET (window), CHIARO_TYPE_REFERENCE_TRAY);
+    g_autoptr(GListModel) controllers = NULL;
+    g_autoptr(GSList) files = g_slist_prepend (NULL, third);
+    GtkDropTarget *target = NULL;
+    GValue value = G_VALUE_INIT;
+    gboolean handled = FALSE;
+
+    g_assert_nonnull (tray);
+    controllers = gtk_widget_observe_controllers (tray);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DROP_TARGET (controller))
+          target = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (target);
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+    g_value_unset (&value);
+    g_assert_true (handled);
+  }
   wait_references (document, 3);
+  g_assert_true (chiaro_test_wait_until (tray_is_idle,
+                                         find_widget (GTK_WIDGET (window),
+                                                      CHIARO_TYPE_REFERENCE_TRAY), 30));
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+  chiaro_test_save_screenshot (GTK_WIDGET (window), "window-references.png");
 
   send_and_wait (window, "Put the person from the first reference on the hill");
 

@@ -38,6 +38,7 @@
 #include "chiaro-key-page.h"
 #include "chiaro-openai-provider.h"
 #include "chiaro-project-error.h"
+#include "chiaro-reference-tray.h"
 #include "chiaro-session.h"
 
 #include "chiaro-window.h"
@@ -827,6 +828,13 @@ on_strip_error (ChiaroWindow *self,
                 const char   *message)
 {
   chiaro_window_show_error (self, message);
+}
+
+static void
+on_tray_error (ChiaroWindow *self,
+               const GError *error)
+{
+  chiaro_window_show_error (self, error->message);
 }
 
 static void
@@ -1700,6 +1708,7 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   g_type_ensure (CHIARO_TYPE_CANVAS);
   g_type_ensure (CHIARO_TYPE_CONVERSATION_VIEW);
   g_type_ensure (CHIARO_TYPE_GENERATION_CONTROLS);
+  g_type_ensure (CHIARO_TYPE_REFERENCE_TRAY);
   g_type_ensure (CHIARO_TYPE_HISTORY_STRIP);
   g_type_ensure (CHIARO_TYPE_KEY_PAGE);
 
@@ -1722,6 +1731,7 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_key_page_saved);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_compare);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_tray_error);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
