@@ -11,6 +11,26 @@
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-util.h"
 
+/* A non-unique application whose session and projects live in a fresh folder of the build
+ * directory named after @name, so that tests never restore each other's projects. */
+ChiaroApplication *
+chiaro_test_new_application (const char *application_id,
+                             const char *name)
+{
+  g_autofree char *folder = g_strconcat (name, "-data", NULL);
+  g_autofree char *path = chiaro_test_data_path (folder);
+  g_autoptr(GFile) data_dir = g_file_new_for_path (path);
+
+  chiaro_test_remove_tree (path);
+
+  return g_object_new (CHIARO_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", RESOURCE_PATH,
+                       "data-dir", data_dir,
+                       NULL);
+}
+
 /* Sets up the display and a registered application for the tests; NULL (with the TAP
  * line that skips the whole program) when there is no display. */
 ChiaroApplication *
@@ -28,7 +48,7 @@ chiaro_test_create_application (void)
   /* Transitions would make what is on screen depend on timing. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
-  application = chiaro_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  application = chiaro_test_new_application (APPLICATION_ID, g_get_prgname ());
   g_application_register (G_APPLICATION (application), NULL, &error);
   g_assert_no_error (error);
 

@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 ChiaroApplication *chiaro_test_create_application (void);
+ChiaroApplication *chiaro_test_new_application    (const char *application_id,
+                                                   const char *name);
 gboolean    chiaro_test_wait_for_paint       (GtkWidget  *widget);
 GdkTexture *chiaro_test_render_widget        (GtkWidget  *widget);
 void        chiaro_test_save_screenshot      (GtkWidget  *widget,

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "chiaro-application.h"
+#include "chiaro-document.h"
 #include "chiaro-preferences-window.h"
+#include "chiaro-session.h"
 #include "chiaro-window.h"
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-util.h"
@@ -91,7 +93,7 @@ test_command_line_open (void)
   int status;
 
   /* Another id: the shared test application already holds this one's object path. */
-  app = chiaro_application_new (APPLICATION_ID ".CommandLine", G_APPLICATION_NON_UNIQUE);
+  app = chiaro_test_new_application (APPLICATION_ID ".CommandLine", "command-line");
   g_application_set_default (G_APPLICATION (app));
   result.poll_id = g_timeout_add (20, check_command_line_window, &result);
 
@@ -304,6 +306,12 @@ windows_are_idle (gpointer user_data)
   return TRUE;
 }
 
+static gboolean
+application_has_no_windows (gpointer user_data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (user_data)) == NULL;
+}
+
 /* Files given to a running instance fill an empty window first, then get windows of their own. */
 static void
 test_open_reuses_empty_window (void)
@@ -330,12 +338,153 @@ test_open_reuses_empty_window (void)
   g_assert_true (g_file_equal (files[0], chiaro_window_get_file (empty)));
   g_assert_true (g_file_equal (files[1], chiaro_window_get_file (windows->data)));
 
-  /* app.quit closes every window. */
+  /* app.quit closes every window, each once its project is saved and unlocked. */
   g_action_group_activate_action (G_ACTION_GROUP (application), "quit", NULL);
-  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (application)));
+  g_assert_true (chiaro_test_wait_until (application_has_no_windows, application, 30));
 
   g_object_unref (files[0]);
   g_object_unref (files[1]);
+}
+
+static void
+on_ready (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer user_data)
+{
+  return *(GAsyncResult **) user_data != NULL;
+}
+
+/* A project with the photo as its root and one prompt left unsent, saved and closed. */
+static GFile *
+make_project (ChiaroSession *session)
+{
+  g_autoptr(GFile) dir = chiaro_session_new_project_dir (session);
+  g_autoptr(ChiaroModelCatalog) catalog = chiaro_model_catalog_new ();
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation",
+                                                      "Landscape_1.jpg");
+  g_autoptr(ChiaroDocument) document = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, catalog, NULL, on_ready, &result);
+  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  document = chiaro_document_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  chiaro_document_set_root_image_async (document, photo, "Landscape_1.jpg", NULL, on_ready,
+                                        &result);
+  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  g_assert_true (chiaro_document_set_root_image_finish (document, result, &error));
+  g_clear_object (&result);
+  chiaro_document_set_prompt (document, "Left unsent when it crashed");
+
+  chiaro_document_close_async (document, NULL, on_ready, &result);
+  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  g_assert_true (chiaro_document_close_finish (document, result, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&dir);
+}
+
+typedef struct
+{
+  GFile *expected;
+  char *prompt;
+  gboolean had_image;
+  guint n_windows;
+  guint poll_id;
+} RestoreResult;
+
+static gboolean
+check_restored_window (gpointer user_data)
+{
+  RestoreResult *result = user_data;
+  ChiaroApplication *app = CHIARO_APPLICATION (g_application_get_default ());
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  ChiaroDocument *document;
+  ChiaroWindow *window;
+
+  if (windows == NULL || !CHIARO_IS_WINDOW (windows->data))
+    return G_SOURCE_CONTINUE;
+
+  window = windows->data;
+  document = chiaro_window_get_document (window);
+  if (chiaro_window_get_loading (window) || document == NULL)
+    return G_SOURCE_CONTINUE;
+
+  result->n_windows = g_list_length (windows);
+  g_assert_true (g_file_equal (chiaro_document_get_dir (document), result->expected));
+  result->prompt = g_strdup (chiaro_document_get_prompt (document));
+  result->had_image = chiaro_canvas_get_texture (chiaro_window_get_canvas (window)) != NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  result->poll_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* A session.json left by a run that crashed with a project open: the next start opens the
+ * project in a window, whatever restore-session says, and a clean quit marks the session
+ * clean and keeps the project for next time. */
+static void
+test_crash_restore (void)
+{
+  g_autofree char *path = chiaro_test_data_path ("crash-restore-data");
+  g_autoptr(GFile) data_dir = g_file_new_for_path (path);
+  g_autoptr(ChiaroSession) crashed = NULL;
+  g_autoptr(ChiaroSession) after = NULL;
+  g_autoptr(ChiaroApplication) app = NULL;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  GSettings *settings = chiaro_application_get_settings (application);
+  RestoreResult result = { 0 };
+  char *argv[] = { (char *) "chiaro", NULL };
+  int status;
+
+  chiaro_test_remove_tree (path);
+  crashed = chiaro_session_new (data_dir);
+  g_assert_true (chiaro_session_load (crashed, &error));
+  g_assert_true (chiaro_session_begin (crashed, &error));
+  dir = make_project (crashed);
+  g_assert_true (chiaro_session_add_project (crashed, dir, &error));
+  g_assert_no_error (error);
+  /* No chiaro_session_end: the run "crashed". */
+
+  g_settings_set_boolean (settings, "restore-session", FALSE);
+  app = g_object_new (CHIARO_TYPE_APPLICATION,
+                      "application-id", APPLICATION_ID ".Restore",
+                      "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
+                      "resource-base-path", RESOURCE_PATH,
+                      "data-dir", data_dir,
+                      NULL);
+  g_application_set_default (G_APPLICATION (app));
+  result.expected = dir;
+  result.poll_id = g_timeout_add (20, check_restored_window, &result);
+
+  status = g_application_run (G_APPLICATION (app), 1, argv);
+
+  g_application_set_default (G_APPLICATION (application));
+  g_settings_reset (settings, "restore-session");
+  g_clear_handle_id (&result.poll_id, g_source_remove);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (result.n_windows, ==, 1);
+  g_assert_cmpstr (result.prompt, ==, "Left unsent when it crashed");
+  g_assert_true (result.had_image);
+  g_free (result.prompt);
+
+  after = chiaro_session_new (data_dir);
+  g_assert_true (chiaro_session_load (after, &error));
+  g_assert_true (chiaro_session_get_was_clean (after));
+  projects = chiaro_session_dup_projects (after);
+  g_assert_cmpuint (projects->len, ==, 1);
+  g_assert_true (g_file_equal (g_ptr_array_index (projects, 0), dir));
 }
 
 int
@@ -358,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/application/window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/chiaro/ui/application/preferences", test_preferences);
   g_test_add_func ("/chiaro/ui/application/about", test_about);
+  g_test_add_func ("/chiaro/ui/application/crash-restore", test_crash_restore);
   g_test_add_func ("/chiaro/ui/application/open-reuses-empty-window",
                    test_open_reuses_empty_window);
 
