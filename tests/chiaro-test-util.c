@@ -281,6 +281,18 @@ chiaro_test_data_path (const char *name)
   return g_test_build_filename (G_TEST_BUILT, "test-data", name, NULL);
 }
 
+/* The chiaro_test_data_path () of the running test, named after its test path, emptied of
+ * what an earlier run left there (and not made). */
+char *
+chiaro_test_clean_data_path (void)
+{
+  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path () + 1), "/", '-');
+  char *path = chiaro_test_data_path (name);
+
+  chiaro_test_remove_tree (path);
+  return path;
+}
+
 /* Whether chiaro_test_drop_root () can work: the tests run as root and may change user. File
  * permission tests need it, since root ignores file modes. */
 gboolean

@@ -41,6 +41,7 @@ const char *chiaro_test_json_get_string (JsonNode   *root,
 
 void      chiaro_test_remove_tree       (const char *path);
 char     *chiaro_test_data_path         (const char *name);
+char     *chiaro_test_clean_data_path   (void);
 gboolean  chiaro_test_can_drop_root     (void);
 void      chiaro_test_drop_root         (void);
 void      chiaro_test_make_dir_for_unprivileged (const char *path);

@@ -18,9 +18,9 @@
 #include "chiaro-document.h"
 #include "chiaro-gemini-provider.h"
 #include "chiaro-message-row.h"
-#include "chiaro-mock-server.h"
 #include "chiaro-thumbnail.h"
 #include "chiaro-test-ui-util.h"
+#include "chiaro-test-document.h"
 #include "chiaro-test-util.h"
 
 #define KEY "conversation-test-key"
@@ -30,11 +30,7 @@ static ChiaroApplication *application;
 
 typedef struct
 {
-  ChiaroMockServer   *mock;
-  SoupSession        *session;
-  ChiaroHttpClient   *http;
-  ChiaroModelCatalog *catalog;
-  ChiaroProvider     *provider;
+  ChiaroTestGemini   gemini;
   ChiaroDocument     *document;
   GtkWidget          *window;
   GtkWidget          *view;
@@ -65,14 +61,6 @@ static void
 wait_for (GAsyncResult **slot)
 {
   g_assert_true (chiaro_test_wait_until (has_result, slot, 60));
-}
-
-static void
-no_sleep (guint     delay_ms,
-          GTask    *task,
-          gpointer  user_data)
-{
-  g_task_return_boolean (task, TRUE);
 }
 
 /* Widgets */
@@ -217,35 +205,16 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
-  g_autoptr(GFile) dir = NULL;
-  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path () + 1), "/", '-');
-  g_autofree char *path = chiaro_test_data_path (name);
+  g_autofree char *path = chiaro_test_clean_data_path ();
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
   GtkWidget *box;
 
-  f->mock = chiaro_mock_server_new (g_getenv ("CHIARO_DISCOVERY_PATH"), &error);
+  chiaro_test_gemini_init (&f->gemini, KEY, 3);
+  f->document = chiaro_test_open_document (dir, CHIARO_DOCUMENT_OPEN_CREATE, f->gemini.catalog,
+                                           &error);
   g_assert_no_error (error);
-  chiaro_mock_server_listen (f->mock, 0, &error);
-  g_assert_no_error (error);
-
-  f->session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
-  f->http = chiaro_http_client_new (f->session);
-  chiaro_http_client_set_jitter (f->http, FALSE);
-  chiaro_http_client_set_max_attempts (f->http, 3);
-  chiaro_http_client_set_sleep_func (f->http, no_sleep, NULL, NULL);
-  f->catalog = chiaro_model_catalog_new_default (&error);
-  g_assert_no_error (error);
-  f->provider = chiaro_gemini_provider_new (f->http, chiaro_mock_server_get_url (f->mock), KEY);
-
-  chiaro_test_remove_tree (path);
-  dir = g_file_new_for_path (path);
-  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, f->catalog, NULL,
-                              on_ready, &result);
-  wait_for (&result);
-  f->document = chiaro_document_open_finish (result, &error);
-  g_assert_no_error (error);
-  chiaro_document_set_provider (f->document, f->provider, "gemini");
+  chiaro_document_set_provider (f->document, f->gemini.provider, "gemini");
   chiaro_document_set_autosave_delay (f->document, 60000);
-  g_clear_object (&result);
 
   chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, on_ready, &result);
   wait_for (&result);
@@ -291,11 +260,7 @@ fixture_tear_down (Fixture       *f,
   g_assert_no_error (error);
   g_clear_object (&f->document);
 
-  g_clear_object (&f->provider);
-  g_clear_object (&f->catalog);
-  g_clear_object (&f->http);
-  g_clear_object (&f->session);
-  g_clear_object (&f->mock);
+  chiaro_test_gemini_clear (&f->gemini);
 }
 
 /* The final image of the answer to request @index: its last non-thought inlineData. */
@@ -303,7 +268,7 @@ static GdkPixbuf *
 answer_image (Fixture *f,
               guint    index)
 {
-  ChiaroMockRequest *request = chiaro_mock_server_get_request (f->mock, index);
+  ChiaroMockRequest *request = chiaro_mock_server_get_request (f->gemini.mock, index);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
   g_autoptr(GError) error = NULL;
@@ -533,7 +498,7 @@ test_failure_and_retry (Fixture       *f,
   g_autofree char *reason = NULL;
   GtkWidget *row;
 
-  chiaro_mock_server_push_scenario (f->mock, "prompt-blocked");
+  chiaro_mock_server_push_scenario (f->gemini.mock, "prompt-blocked");
   g_assert_null (send_prompt (f, "Something the model refuses", &error));
   g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_PROMPT_BLOCKED);
   reason = g_strdup (error->message);
@@ -558,7 +523,7 @@ test_failure_and_retry (Fixture       *f,
   g_assert_cmpstr (chiaro_document_get_prompt (f->document), ==, "Something the model refuses");
 
   /* Retry, the model now willing: the failed row makes way for the answer. */
-  chiaro_mock_server_push_scenario (f->mock, "ok");
+  chiaro_mock_server_push_scenario (f->gemini.mock, "ok");
   g_assert_true (gtk_widget_activate_action (row, "chat.retry", NULL));
   g_assert_true (chiaro_test_wait_until (has_model_row, f, 60));
   g_clear_pointer (&found, g_ptr_array_unref);
@@ -568,7 +533,7 @@ test_failure_and_retry (Fixture       *f,
   g_assert_null (find_shown_label (f->view, reason));
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (f->document)),
                     ==, 2);
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 2);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 2);
 }
 
 /* An HTTP failure shows its status; Dismiss removes it. */
@@ -580,7 +545,7 @@ test_dismiss (Fixture       *f,
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GPtrArray) expanders = NULL;
 
-  chiaro_mock_server_set_default_scenario (f->mock, "404");
+  chiaro_mock_server_set_default_scenario (f->gemini.mock, "404");
   g_assert_null (send_prompt (f, "With a model that is gone", &error));
   g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_MODEL_NOT_FOUND);
 
@@ -620,7 +585,7 @@ test_stop (Fixture       *f,
   g_autoptr(GPtrArray) bars = NULL;
   GtkWidget *row;
 
-  chiaro_mock_server_set_delay_ms (f->mock, 30000);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 30000);
   chiaro_document_set_prompt (f->document, "Take your time");
   chiaro_document_send_async (f->document, NULL, on_ready, &result);
   g_assert_true (chiaro_test_wait_until (is_waiting, f, 30));
@@ -646,7 +611,7 @@ test_stop (Fixture       *f,
                     ==, 1);
   g_assert_cmpstr (chiaro_document_get_prompt (f->document), ==, "Take your time");
   g_assert_nonnull (find_shown_label (f->view, "Describe the Change You Want"));
-  chiaro_mock_server_set_delay_ms (f->mock, 0);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 0);
 }
 
 int

@@ -22,9 +22,9 @@
 #include "chiaro-document.h"
 #include "chiaro-gemini-provider.h"
 #include "chiaro-image-store.h"
-#include "chiaro-mock-server.h"
 #include "chiaro-project-error.h"
 #include "chiaro-stored-content.h"
+#include "chiaro-test-document.h"
 #include "chiaro-test-util.h"
 
 #define KEY "document-test-key"
@@ -32,45 +32,17 @@
 
 typedef struct
 {
-  ChiaroMockServer   *mock;
-  SoupSession        *session;
-  ChiaroHttpClient   *http;
-  ChiaroModelCatalog *catalog;
-  ChiaroProvider     *provider;
+  ChiaroTestGemini   gemini;
   GFile              *dir;
 } Fixture;
-
-static void
-no_sleep (guint     delay_ms,
-          GTask    *task,
-          gpointer  user_data)
-{
-  g_task_return_boolean (task, TRUE);
-}
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path () + 1), "/", '-');
-  g_autofree char *path = chiaro_test_data_path (name);
+  g_autofree char *path = chiaro_test_clean_data_path ();
 
-  f->mock = chiaro_mock_server_new (g_getenv ("CHIARO_DISCOVERY_PATH"), &error);
-  g_assert_no_error (error);
-  chiaro_mock_server_listen (f->mock, 0, &error);
-  g_assert_no_error (error);
-
-  f->session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
-  f->http = chiaro_http_client_new (f->session);
-  chiaro_http_client_set_jitter (f->http, FALSE);
-  chiaro_http_client_set_max_attempts (f->http, 3);
-  chiaro_http_client_set_sleep_func (f->http, no_sleep, NULL, NULL);
-  f->catalog = chiaro_model_catalog_new_default (&error);
-  g_assert_no_error (error);
-  f->provider = chiaro_gemini_provider_new (f->http, chiaro_mock_server_get_url (f->mock), KEY);
-
-  chiaro_test_remove_tree (path);
+  chiaro_test_gemini_init (&f->gemini, KEY, 3);
   f->dir = g_file_new_for_path (path);
 }
 
@@ -79,11 +51,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->dir);
-  g_clear_object (&f->provider);
-  g_clear_object (&f->catalog);
-  g_clear_object (&f->http);
-  g_clear_object (&f->session);
-  g_clear_object (&f->mock);
+  chiaro_test_gemini_clear (&f->gemini);
 }
 
 /* Waiting for async calls */
@@ -116,15 +84,11 @@ open_project (Fixture                  *f,
               ChiaroDocumentOpenFlags   flags,
               GError                  **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  ChiaroDocument *document;
+  ChiaroDocument *document = chiaro_test_open_document (f->dir, flags, f->gemini.catalog, error);
 
-  chiaro_document_open_async (f->dir, flags, f->catalog, NULL, on_ready, &result);
-  wait_for (&result);
-  document = chiaro_document_open_finish (result, error);
   if (document != NULL)
     {
-      chiaro_document_set_provider (document, f->provider, "gemini");
+      chiaro_document_set_provider (document, f->gemini.provider, "gemini");
       /* Tests save when they mean to; the autosave test sets its own delay. */
       chiaro_document_set_autosave_delay (document, 60000);
     }
@@ -261,7 +225,7 @@ static JsonNode *
 request_json (Fixture *f,
               guint    index)
 {
-  ChiaroMockRequest *request = chiaro_mock_server_get_request (f->mock, index);
+  ChiaroMockRequest *request = chiaro_mock_server_get_request (f->gemini.mock, index);
 
   g_assert_nonnull (request);
   g_assert_nonnull (request->json);
@@ -280,7 +244,7 @@ static JsonNode *
 answer_parts (Fixture *f,
               guint    index)
 {
-  ChiaroMockRequest *request = chiaro_mock_server_get_request (f->mock, index);
+  ChiaroMockRequest *request = chiaro_mock_server_get_request (f->gemini.mock, index);
   g_autoptr(JsonNode) root = NULL;
 
   g_assert_nonnull (request->response);
@@ -492,7 +456,7 @@ test_photo_send (Fixture       *f,
   g_assert_cmpint (message_kind (document, 1), ==, CHIARO_MESSAGE_MODEL);
 
   /* What the model got: the prompt, the photo as opened, each reference after its label. */
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 1);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 1);
   contents = request_contents (f, 0);
   g_assert_cmpuint (json_array_get_length (contents), ==, 1);
   parts = json_object_get_array_member (json_array_get_object_element (contents, 0), "parts");
@@ -545,14 +509,14 @@ test_multi_turn (Fixture       *f,
   JsonArray *contents1, *contents2, *contents3;
   guint n_signed = 0;
 
-  chiaro_mock_server_set_enforce_signatures (f->mock, TRUE);
+  chiaro_mock_server_set_enforce_signatures (f->gemini.mock, TRUE);
   chiaro_document_set_model_id (document, "gemini-3-pro-image-preview");
 
   first = send_prompt (document, "Make it a winter scene", &error);
   g_assert_no_error (error);
   second = send_prompt (document, "Warmer light", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 2);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 2);
 
   answer1 = answer_parts (f, 0);
   for (guint i = 0; i < json_array_get_length (json_node_get_array (answer1)); i++)
@@ -563,7 +527,7 @@ test_multi_turn (Fixture       *f,
 
   contents1 = request_contents (f, 0);
   contents2 = request_contents (f, 1);
-  g_assert_cmpstr (chiaro_mock_server_get_request (f->mock, 1)->model, ==,
+  g_assert_cmpstr (chiaro_mock_server_get_request (f->gemini.mock, 1)->model, ==,
                    "gemini-3-pro-image-preview");
   g_assert_cmpuint (json_array_get_length (contents2), ==, 3);
   g_assert_true (json_equal (json_array_get_element (contents1, 0),
@@ -584,7 +548,7 @@ test_multi_turn (Fixture       *f,
   g_assert_cmpstr (chiaro_document_get_model_id (again), ==, "gemini-3-pro-image-preview");
   third = send_prompt (again, "Add falling snow", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 3);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 3);
   answer2 = answer_parts (f, 1);
   contents3 = request_contents (f, 2);
   g_assert_cmpuint (json_array_get_length (contents3), ==, 5);
@@ -598,7 +562,7 @@ test_multi_turn (Fixture       *f,
   g_assert_true (json_equal (answer2,
                              json_object_get_member (json_array_get_object_element (contents3, 3),
                                                      "parts")));
-  g_assert_cmpuint (chiaro_mock_server_get_request (f->mock, 2)->status, ==, 200);
+  g_assert_cmpuint (chiaro_mock_server_get_request (f->gemini.mock, 2)->status, ==, 200);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (again)), ==, 6);
   close_now (again);
@@ -630,7 +594,7 @@ test_variants_and_undo (Fixture       *f,
   g_assert_no_error (error);
   entries = chiaro_send_get_entries (variants);
   g_assert_cmpuint (entries->len, ==, 3);
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 3);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 3);
   g_assert_cmpuint (chiaro_history_entry_get_n_children (root), ==, 3);
   chosen = g_ptr_array_index (entries, 0);
   g_assert_true (chiaro_history_get_cursor (history) == chosen);
@@ -695,7 +659,7 @@ test_failure_and_retry (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  chiaro_mock_server_push_scenario (f->mock, "prompt-blocked");
+  chiaro_mock_server_push_scenario (f->gemini.mock, "prompt-blocked");
   g_assert_null (send_prompt (document, "Something the model refuses", &error));
   g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_PROMPT_BLOCKED);
   message = g_strdup (error->message);
@@ -754,11 +718,11 @@ test_retry_inside (Fixture       *f,
   g_autoptr(GError) error = NULL;
   ChiaroHistoryEntry *entry;
 
-  chiaro_mock_server_push_scenario (f->mock, "503");
+  chiaro_mock_server_push_scenario (f->gemini.mock, "503");
   send = send_prompt (document, "Brighter", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (chiaro_send_get_n_done (send), ==, 1);
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 2);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 2);
   entry = g_ptr_array_index (chiaro_send_get_entries (send), 0);
   g_assert_cmpuint (chiaro_history_entry_get_reply (entry)->attempts, ==, 2);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (document)), ==, 2);
@@ -777,7 +741,7 @@ test_partial_failure (Fixture       *f,
   ChiaroHistoryEntry *root = chiaro_history_get_root (chiaro_document_get_history (document));
 
   chiaro_document_set_n_variants (document, 3);
-  chiaro_mock_server_push_scenario (f->mock, "image-safety");
+  chiaro_mock_server_push_scenario (f->gemini.mock, "image-safety");
   send = send_prompt (document, "Three of them", &error);
   g_assert_no_error (error);
   g_assert_cmpint (chiaro_send_get_state (send), ==, CHIARO_SEND_DONE);
@@ -790,7 +754,7 @@ test_partial_failure (Fixture       *f,
 
   /* Every variant refused: FAILED with the first error, the prompt back. */
   chiaro_document_set_n_variants (document, 2);
-  chiaro_mock_server_set_default_scenario (f->mock, "no-image");
+  chiaro_mock_server_set_default_scenario (f->gemini.mock, "no-image");
   g_assert_null (send_prompt (document, "Two refusals", &error));
   g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_NO_IMAGE);
   failed = g_list_model_get_item (chiaro_document_get_sends (document), 0);
@@ -808,7 +772,7 @@ mock_has_requests (gpointer user_data)
 {
   Fixture *f = user_data;
 
-  return chiaro_mock_server_get_n_requests (f->mock) > 0;
+  return chiaro_mock_server_get_n_requests (f->gemini.mock) > 0;
 }
 
 /* Stopping a slow answer: nothing added, the prompt back, and the next send works at once. */
@@ -826,7 +790,7 @@ test_cancel (Fixture       *f,
   ChiaroHistory *history = chiaro_document_get_history (document);
   gint64 start;
 
-  chiaro_mock_server_set_delay_ms (f->mock, 30000);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 30000);
   chiaro_document_set_prompt (document, "Take your time");
   chiaro_document_send_async (document, NULL, on_ready, &result);
   g_assert_cmpstr (chiaro_document_get_prompt (document), ==, "");
@@ -849,7 +813,7 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (document)), ==, 0);
 
   /* The same through the caller's cancellable. */
-  chiaro_mock_server_clear_requests (f->mock);
+  chiaro_mock_server_clear_requests (f->gemini.mock);
   chiaro_document_send_async (document, cancellable, on_ready, &result);
   g_assert_true (chiaro_test_wait_until (mock_has_requests, f, 30));
   g_cancellable_cancel (cancellable);
@@ -860,7 +824,7 @@ test_cancel (Fixture       *f,
   g_assert_cmpstr (chiaro_document_get_prompt (document), ==, "Take your time");
 
   /* Usable at once: the next answer does not wait for the abandoned ones. */
-  chiaro_mock_server_set_delay_ms (f->mock, 0);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 0);
   start = g_get_monotonic_time ();
   next = send_prompt (document, "Quickly now", &error);
   g_assert_no_error (error);
@@ -880,7 +844,7 @@ test_close_interrupts (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  chiaro_mock_server_set_delay_ms (f->mock, 30000);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 30000);
   chiaro_document_set_prompt (document, "Interrupted work");
   chiaro_document_send_async (document, NULL, on_ready, &result);
   g_assert_true (chiaro_test_wait_until (mock_has_requests, f, 30));
@@ -915,7 +879,7 @@ test_several_in_flight (Fixture       *f,
   ChiaroHistoryEntry *root = chiaro_history_get_root (history);
   guint n_pending = 0;
 
-  chiaro_mock_server_set_delay_ms (f->mock, 200);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 200);
   chiaro_document_set_prompt (document, "One");
   chiaro_document_send_async (document, NULL, on_ready, &result1);
   chiaro_document_set_prompt (document, "Two");
@@ -1229,7 +1193,7 @@ test_autosave (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ChiaroDocument) document = open_project (f, CHIARO_DOCUMENT_OPEN_CREATE, &error);
-  ChiaroDocument *unsaved = chiaro_document_new (f->catalog);
+  ChiaroDocument *unsaved = chiaro_document_new (f->gemini.catalog);
   g_autoptr(GAsyncResult) result = NULL;
   gboolean saving = FALSE;
   guint writes;
@@ -1285,7 +1249,7 @@ static void
 test_model_and_refusals (Fixture       *f,
                          gconstpointer  data)
 {
-  ChiaroDocument *document = chiaro_document_new (f->catalog);
+  ChiaroDocument *document = chiaro_document_new (f->gemini.catalog);
   g_autoptr(GBytes) logo = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
   g_autoptr(GBytes) other = chiaro_test_read_fixture ("images/pngsuite", "basn6a08.png");
   g_autoptr(GBytes) text = chiaro_test_bytes_from_string ("not an image");
@@ -1320,7 +1284,7 @@ test_model_and_refusals (Fixture       *f,
   g_assert_cmpstr (chiaro_document_get_prompt (document), ==, "A cat");
 
   /* Nothing to send. */
-  chiaro_document_set_provider (document, f->provider, "gemini");
+  chiaro_document_set_provider (document, f->gemini.provider, "gemini");
   chiaro_document_set_prompt (document, "  ");
   chiaro_document_send_async (document, NULL, on_ready, &result);
   wait_for (&result);
@@ -1328,7 +1292,7 @@ test_model_and_refusals (Fixture       *f,
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
   g_clear_error (&error);
   g_clear_object (&result);
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 0);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 0);
 
   /* The tray refuses a duplicate and anything over the model's limit. */
   chiaro_document_set_model_id (document, "gemini-2.5-flash-image");
@@ -1392,7 +1356,7 @@ test_progress (Fixture       *f,
   g_assert_no_error (error);
   g_assert_null (chiaro_reference_get_plan_note (reference));
 
-  chiaro_mock_server_set_delay_ms (f->mock, 100);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 100);
   chiaro_document_set_prompt (document, "Slowly");
   chiaro_document_send_async (document, NULL, on_ready, &result);
   pending = g_list_model_get_item (chiaro_document_get_sends (document), 0);
@@ -1445,7 +1409,7 @@ test_missing_image (Fixture       *f,
   g_assert_true (g_file_delete (file, NULL, NULL));
   g_assert_null (send_prompt (document, "Edit the vanished photo", &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_MISSING_IMAGE);
-  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->mock), ==, 0);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 0);
   failed = g_list_model_get_item (chiaro_document_get_sends (document), 0);
   g_assert_cmpint (chiaro_send_get_state (failed), ==, CHIARO_SEND_FAILED);
   g_assert_error (chiaro_send_get_error (failed), CHIARO_PROJECT_ERROR,

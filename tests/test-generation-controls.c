@@ -15,9 +15,9 @@
 #include "chiaro-document.h"
 #include "chiaro-gemini-provider.h"
 #include "chiaro-generation-controls.h"
-#include "chiaro-mock-server.h"
 #include "chiaro-prompt-view.h"
 #include "chiaro-test-ui-util.h"
+#include "chiaro-test-document.h"
 #include "chiaro-test-util.h"
 
 #define KEY "controls-test-key"
@@ -26,23 +26,11 @@ static ChiaroApplication *application;
 
 typedef struct
 {
-  ChiaroMockServer         *mock;
-  SoupSession              *session;
-  ChiaroHttpClient         *http;
-  ChiaroModelCatalog       *catalog;
-  ChiaroProvider           *provider;
+  ChiaroTestGemini         gemini;
   ChiaroDocument           *document;
   GtkWindow                *window;
   ChiaroGenerationControls *controls;
 } Fixture;
-
-static void
-no_sleep (guint     delay_ms,
-          GTask    *task,
-          gpointer  user_data)
-{
-  g_task_return_boolean (task, TRUE);
-}
 
 static void
 on_ready (GObject      *source,
@@ -63,31 +51,12 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GFile) dir = NULL;
-  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path () + 1), "/", '-');
-  g_autofree char *path = chiaro_test_data_path (name);
+  g_autofree char *path = chiaro_test_clean_data_path ();
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
 
-  f->mock = chiaro_mock_server_new (g_getenv ("CHIARO_DISCOVERY_PATH"), &error);
-  g_assert_no_error (error);
-  chiaro_mock_server_listen (f->mock, 0, &error);
-  g_assert_no_error (error);
-
-  f->session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
-  f->http = chiaro_http_client_new (f->session);
-  chiaro_http_client_set_jitter (f->http, FALSE);
-  chiaro_http_client_set_max_attempts (f->http, 1);
-  chiaro_http_client_set_sleep_func (f->http, no_sleep, NULL, NULL);
-  f->catalog = chiaro_model_catalog_new_default (&error);
-  g_assert_no_error (error);
-  f->provider = chiaro_gemini_provider_new (f->http, chiaro_mock_server_get_url (f->mock), KEY);
-
-  chiaro_test_remove_tree (path);
-  dir = g_file_new_for_path (path);
-  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, f->catalog, NULL, on_ready,
-                              &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
-  f->document = chiaro_document_open_finish (result, &error);
+  chiaro_test_gemini_init (&f->gemini, KEY, 1);
+  f->document = chiaro_test_open_document (dir, CHIARO_DOCUMENT_OPEN_CREATE, f->gemini.catalog,
+                                           &error);
   g_assert_no_error (error);
   chiaro_document_set_autosave_delay (f->document, 60000);
   chiaro_document_set_model_id (f->document, "gemini-3.1-flash-image");
@@ -135,11 +104,7 @@ fixture_tear_down (Fixture       *f,
   g_assert_true (chiaro_test_wait_until (nothing_pending, f->document, 30));
   g_assert_finalize_object (f->document);
 
-  g_clear_object (&f->provider);
-  g_clear_object (&f->catalog);
-  g_clear_object (&f->http);
-  g_clear_object (&f->session);
-  g_clear_object (&f->mock);
+  chiaro_test_gemini_clear (&f->gemini);
 }
 
 /* Widgets */
@@ -418,7 +383,7 @@ test_send_sensitivity (Fixture       *f,
   g_assert_false (action_enabled (f, "controls.send"));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (send_button), "Preferences"));
 
-  chiaro_document_set_provider (f->document, f->provider, "gemini");
+  chiaro_document_set_provider (f->document, f->gemini.provider, "gemini");
   g_assert_true (action_enabled (f, "controls.send"));
 
   type_prompt (f, "   ");
@@ -446,7 +411,7 @@ test_send (Fixture       *f,
   ChiaroMockRequest *request;
   JsonNode *json;
 
-  chiaro_document_set_provider (f->document, f->provider, "gemini");
+  chiaro_document_set_provider (f->document, f->gemini.provider, "gemini");
   choose (f, "ratio_dropdown", "4:1");
   choose (f, "size_dropdown", "512");
   gtk_switch_set_active (GTK_SWITCH (get_child (f, "temperature_switch")), TRUE);
@@ -466,7 +431,7 @@ test_send (Fixture       *f,
   g_assert_cmpstr (text, ==, "");
   g_assert_true (chiaro_test_wait_until (has_entries, f, 60));
 
-  request = chiaro_mock_server_get_last_request (f->mock);
+  request = chiaro_mock_server_get_last_request (f->gemini.mock);
   g_assert_nonnull (request);
   json = request->json;
   g_assert_cmpstr (chiaro_test_json_get_string (json, "generationConfig.imageConfig.aspectRatio"),
@@ -511,8 +476,8 @@ test_stop (Fixture       *f,
   ChiaroHistory *history = chiaro_document_get_history (f->document);
   guint n_entries = chiaro_history_get_n_entries (history);
 
-  chiaro_document_set_provider (f->document, f->provider, "gemini");
-  chiaro_mock_server_set_delay_ms (f->mock, 30000);
+  chiaro_document_set_provider (f->document, f->gemini.provider, "gemini");
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 30000);
 
   type_prompt (f, "A slow one");
   g_assert_true (press_key (f, GDK_KEY_Return, GDK_CONTROL_MASK));

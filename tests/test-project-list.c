@@ -68,11 +68,9 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path ()), "/", '-');
   g_autoptr(GFile) data_dir = NULL;
 
-  f->path = chiaro_test_data_path (name + 1);
-  chiaro_test_remove_tree (f->path);
+  f->path = chiaro_test_clean_data_path ();
   data_dir = g_file_new_for_path (f->path);
   f->session = chiaro_session_new (data_dir);
   f->projects_dir = g_object_ref (chiaro_session_get_projects_dir (f->session));

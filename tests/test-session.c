@@ -25,10 +25,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *name = g_strdelimit (g_strdup (g_test_get_path ()), "/", '-');
-
-  f->path = chiaro_test_data_path (name + 1);
-  chiaro_test_remove_tree (f->path);
+  f->path = chiaro_test_clean_data_path ();
   f->data_dir = g_file_new_for_path (f->path);
   f->session_path = g_build_filename (f->path, "session.json", NULL);
 }

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "chiaro-api-error.h"
+#include "chiaro-content-private.h"
 #include "chiaro-mime.h"
 
 #include "chiaro-content.h"
@@ -247,6 +248,49 @@ add_base64 (JsonBuilder *builder,
 }
 
 /**
+ * chiaro_part_add_trailing_members:
+ * @part: the part
+ * @builder: a builder inside the part's object, after its text or data
+ *
+ * Writes what follows the text or data of a part: the thought flag, the signature and the
+ * members Chiaro does not know, as they were received. For chiaro-stored-content.c, which
+ * writes image parts its own way.
+ */
+void
+chiaro_part_add_trailing_members (ChiaroPart  *part,
+                                  JsonBuilder *builder)
+{
+  g_return_if_fail (part != NULL);
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  if (part->thought)
+    {
+      json_builder_set_member_name (builder, "thought");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+
+  if (part->thought_signature != NULL)
+    {
+      json_builder_set_member_name (builder, "thoughtSignature");
+      json_builder_add_string_value (builder, part->thought_signature);
+    }
+
+  if (part->extra != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, part->extra);
+      while (json_object_iter_next (&iter, &name, &member))
+        {
+          json_builder_set_member_name (builder, name);
+          json_builder_add_value (builder, json_node_copy (member));
+        }
+    }
+}
+
+/**
  * chiaro_part_to_json:
  * @part: the part
  * @builder: a builder positioned where a `Part` object may start
@@ -291,31 +335,7 @@ chiaro_part_to_json (ChiaroPart  *part,
       json_builder_end_object (builder);
     }
 
-  if (part->thought)
-    {
-      json_builder_set_member_name (builder, "thought");
-      json_builder_add_boolean_value (builder, TRUE);
-    }
-
-  if (part->thought_signature != NULL)
-    {
-      json_builder_set_member_name (builder, "thoughtSignature");
-      json_builder_add_string_value (builder, part->thought_signature);
-    }
-
-  if (part->extra != NULL)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, part->extra);
-      while (json_object_iter_next (&iter, &name, &member))
-        {
-          json_builder_set_member_name (builder, name);
-          json_builder_add_value (builder, json_node_copy (member));
-        }
-    }
+  chiaro_part_add_trailing_members (part, builder);
 
   json_builder_end_object (builder);
 }

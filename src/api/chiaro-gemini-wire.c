@@ -596,14 +596,6 @@ chiaro_gemini_set_http_error (GError     **error,
 
 /* Answers */
 
-static void
-grounding_source_free (ChiaroGroundingSource *source)
-{
-  g_free (source->title);
-  g_free (source->uri);
-  g_free (source);
-}
-
 /**
  * chiaro_gemini_stream_new:
  *
@@ -618,7 +610,7 @@ chiaro_gemini_stream_new (void)
 
   stream->content = chiaro_content_new ("model");
   stream->grounding_sources =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) grounding_source_free);
+    g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_grounding_source_free);
   return stream;
 }
 
@@ -710,15 +702,8 @@ add_grounding_source (ChiaroGeminiStream *stream,
                       const char         *uri,
                       const char         *title)
 {
-  ChiaroGroundingSource *source;
-
-  if (uri == NULL)
-    return;
-
-  source = g_new0 (ChiaroGroundingSource, 1);
-  source->uri = g_strdup (uri);
-  source->title = g_strdup (title);
-  g_ptr_array_add (stream->grounding_sources, source);
+  if (uri != NULL)
+    g_ptr_array_add (stream->grounding_sources, chiaro_grounding_source_new (title, uri));
 }
 
 static void
@@ -1085,11 +1070,8 @@ chiaro_gemini_stream_finish (ChiaroGeminiStream  *stream,
   for (guint i = 0; i < stream->grounding_sources->len; i++)
     {
       ChiaroGroundingSource *source = g_ptr_array_index (stream->grounding_sources, i);
-      ChiaroGroundingSource *copy = g_new0 (ChiaroGroundingSource, 1);
 
-      copy->uri = g_strdup (source->uri);
-      copy->title = g_strdup (source->title);
-      g_ptr_array_add (result->grounding_sources, copy);
+      g_ptr_array_add (result->grounding_sources, chiaro_grounding_source_copy (source));
     }
 
   return g_steal_pointer (&result);

@@ -14,14 +14,6 @@ G_DEFINE_BOXED_TYPE (ChiaroGenerationResult, chiaro_generation_result,
                      chiaro_generation_result_ref, chiaro_generation_result_unref)
 
 static void
-grounding_source_free (ChiaroGroundingSource *source)
-{
-  g_free (source->title);
-  g_free (source->uri);
-  g_free (source);
-}
-
-static void
 result_clear (ChiaroGenerationResult *result)
 {
   g_clear_pointer (&result->images, g_ptr_array_unref);
@@ -45,7 +37,7 @@ chiaro_generation_result_new (void)
   result->images = g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_part_unref);
   result->thought_images = g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_part_unref);
   result->grounding_sources =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) grounding_source_free);
+    g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_grounding_source_free);
   result->attempts = 1;
   result->cost_usd = -1;
   return result;
@@ -83,4 +75,54 @@ chiaro_generation_result_get_final_image (ChiaroGenerationResult *result)
   if (result->images->len == 0)
     return NULL;
   return g_ptr_array_index (result->images, result->images->len - 1);
+}
+
+/**
+ * chiaro_grounding_source_new:
+ * @title: (nullable): the page's title
+ * @uri: the page's address
+ *
+ * Returns: (transfer full): a source holding copies of @title and @uri
+ */
+ChiaroGroundingSource *
+chiaro_grounding_source_new (const char *title,
+                             const char *uri)
+{
+  ChiaroGroundingSource *source;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  source = g_new0 (ChiaroGroundingSource, 1);
+  source->title = g_strdup (title);
+  source->uri = g_strdup (uri);
+  return source;
+}
+
+/**
+ * chiaro_grounding_source_copy:
+ * @source: a source
+ *
+ * Returns: (transfer full): a copy of @source
+ */
+ChiaroGroundingSource *
+chiaro_grounding_source_copy (const ChiaroGroundingSource *source)
+{
+  g_return_val_if_fail (source != NULL, NULL);
+
+  return chiaro_grounding_source_new (source->title, source->uri);
+}
+
+/**
+ * chiaro_grounding_source_free:
+ * @source: (nullable): a source
+ */
+void
+chiaro_grounding_source_free (ChiaroGroundingSource *source)
+{
+  if (source == NULL)
+    return;
+
+  g_free (source->title);
+  g_free (source->uri);
+  g_free (source);
 }

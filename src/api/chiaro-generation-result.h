@@ -55,6 +55,11 @@ ChiaroGenerationResult *chiaro_generation_result_ref             (ChiaroGenerati
 void                    chiaro_generation_result_unref           (ChiaroGenerationResult *result);
 ChiaroPart             *chiaro_generation_result_get_final_image (ChiaroGenerationResult *result);
 
+ChiaroGroundingSource  *chiaro_grounding_source_new  (const char                  *title,
+                                                      const char                  *uri);
+ChiaroGroundingSource  *chiaro_grounding_source_copy (const ChiaroGroundingSource *source);
+void                    chiaro_grounding_source_free (ChiaroGroundingSource       *source);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChiaroGenerationResult, chiaro_generation_result_unref)
 
 G_END_DECLS

@@ -334,6 +334,28 @@ mark_changed (ChiaroDocument *self)
   schedule_autosave (self);
 }
 
+/* Notifies @prop_id, a property kept in project.json, and marks the document changed. */
+static void
+notify_changed (ChiaroDocument *self,
+                int             prop_id)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  mark_changed (self);
+}
+
+/* Replaces the string in @field by a copy of @value; returns whether it changed. */
+static gboolean
+replace_string (char       **field,
+                const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
 static gboolean
 on_autosave_timeout (gpointer user_data)
 {
@@ -371,15 +393,12 @@ build_state (ChiaroDocument *self)
   ChiaroProjectState *state = chiaro_project_state_new ();
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sends));
 
-  g_free (state->name);
-  state->name = g_strdup (self->name);
+  replace_string (&state->name, self->name);
   state->created = self->created;
   g_set_object (&state->history, self->history);
   g_set_object (&state->references, self->references);
-  g_free (state->prompt);
-  state->prompt = g_strdup (self->prompt);
-  g_free (state->model_id);
-  state->model_id = g_strdup (self->model_id);
+  replace_string (&state->prompt, self->prompt);
+  replace_string (&state->model_id, self->model_id);
   g_clear_pointer (&state->options, chiaro_generation_options_free);
   state->options = chiaro_generation_options_copy (self->options);
   state->n_variants = self->n_variants;
@@ -1344,8 +1363,7 @@ start_operation (ChiaroDocument      *self,
   else
     g_list_store_append (self->sends, op->send);
   rebuild_messages (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
-  mark_changed (self);
+  notify_changed (self, PROP_N_PENDING);
 
   if (cancellable != NULL)
     {
@@ -1595,15 +1613,10 @@ document_new (ChiaroModelCatalog *catalog,
     {
       self->history = g_steal_pointer (&state->history);
       self->references = g_steal_pointer (&state->references);
-      g_free (self->name);
-      self->name = g_strdup (state->name);
-      g_free (self->prompt);
-      self->prompt = g_strdup (state->prompt != NULL ? state->prompt : "");
+      replace_string (&self->name, state->name);
+      replace_string (&self->prompt, state->prompt != NULL ? state->prompt : "");
       if (state->model_id != NULL)
-        {
-          g_free (self->model_id);
-          self->model_id = g_strdup (state->model_id);
-        }
+        replace_string (&self->model_id, state->model_id);
       if (state->options != NULL)
         {
           chiaro_generation_options_free (self->options);
@@ -2316,13 +2329,8 @@ chiaro_document_set_name (ChiaroDocument *self,
 {
   g_return_if_fail (CHIARO_IS_DOCUMENT (self));
 
-  if (g_strcmp0 (self->name, name) == 0)
-    return;
-
-  g_free (self->name);
-  self->name = g_strdup (name);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
-  mark_changed (self);
+  if (replace_string (&self->name, name))
+    notify_changed (self, PROP_NAME);
 }
 
 /**
@@ -2352,13 +2360,8 @@ chiaro_document_set_prompt (ChiaroDocument *self,
 
   if (prompt == NULL)
     prompt = "";
-  if (g_str_equal (self->prompt, prompt))
-    return;
-
-  g_free (self->prompt);
-  self->prompt = g_strdup (prompt);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROMPT]);
-  mark_changed (self);
+  if (replace_string (&self->prompt, prompt))
+    notify_changed (self, PROP_PROMPT);
 }
 
 /**
@@ -2390,15 +2393,12 @@ chiaro_document_set_model_id (ChiaroDocument *self,
 
   if (model_id == NULL || model_id[0] == '\0')
     model_id = chiaro_model_catalog_get_default_id (self->catalog);
-  if (g_strcmp0 (self->model_id, model_id) == 0)
+  if (!replace_string (&self->model_id, model_id))
     return;
 
-  g_free (self->model_id);
-  self->model_id = g_strdup (model_id);
   if (self->references != NULL)
     apply_model_limit (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_ID]);
-  mark_changed (self);
+  notify_changed (self, PROP_MODEL_ID);
 }
 
 /**
@@ -2435,8 +2435,7 @@ chiaro_document_set_options (ChiaroDocument                *self,
 
   chiaro_generation_options_free (self->options);
   self->options = chiaro_generation_options_copy (options);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPTIONS]);
-  mark_changed (self);
+  notify_changed (self, PROP_OPTIONS);
 }
 
 /**
@@ -2469,8 +2468,7 @@ chiaro_document_set_n_variants (ChiaroDocument *self,
     return;
 
   self->n_variants = n_variants;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VARIANTS]);
-  mark_changed (self);
+  notify_changed (self, PROP_N_VARIANTS);
 }
 
 /**
@@ -2487,11 +2485,8 @@ chiaro_document_set_provider (ChiaroDocument *self,
   g_return_if_fail (CHIARO_IS_DOCUMENT (self));
   g_return_if_fail (provider == NULL || CHIARO_IS_PROVIDER (provider));
 
-  if (name != NULL && g_strcmp0 (self->provider_name, name) != 0)
-    {
-      g_free (self->provider_name);
-      self->provider_name = g_strdup (name);
-    }
+  if (name != NULL)
+    replace_string (&self->provider_name, name);
   if (g_set_object (&self->provider, provider))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER]);
 }

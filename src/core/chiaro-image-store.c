@@ -110,6 +110,26 @@ image_task_data_new (const char *hash,
   return data;
 }
 
+/* A task on the image @hash, with its hash and type as the task data for a worker. */
+static GTask *
+new_image_task (ChiaroImageStore    *self,
+                const char          *hash,
+                const char          *mime_type,
+                gpointer             source_tag,
+                const char          *name,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  g_task_set_task_data (task, image_task_data_new (hash, mime_type),
+                        (GDestroyNotify) image_task_data_free);
+  return task;
+}
+
 static const char *
 extension_for (const char *mime_type)
 {
@@ -778,11 +798,8 @@ chiaro_image_store_load_async (ChiaroImageStore    *self,
   g_return_if_fail (hash != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, chiaro_image_store_load_async);
-  g_task_set_name (task, "[chiaro] load image");
-  g_task_set_task_data (task, image_task_data_new (hash, mime_type),
-                        (GDestroyNotify) image_task_data_free);
+  task = new_image_task (self, hash, mime_type, chiaro_image_store_load_async,
+                         "[chiaro] load image", cancellable, callback, user_data);
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -954,9 +971,8 @@ chiaro_image_store_decode_async (ChiaroImageStore    *self,
   g_return_if_fail (hash != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, chiaro_image_store_decode_async);
-  g_task_set_name (task, "[chiaro] decode stored image");
+  task = new_image_task (self, hash, mime_type, chiaro_image_store_decode_async,
+                         "[chiaro] decode stored image", cancellable, callback, user_data);
 
   if ((cached = lookup_decoded (self, hash)))
     {
@@ -964,8 +980,6 @@ chiaro_image_store_decode_async (ChiaroImageStore    *self,
       return;
     }
 
-  g_task_set_task_data (task, image_task_data_new (hash, mime_type),
-                        (GDestroyNotify) image_task_data_free);
   g_task_run_in_thread (task, decode_thread);
 }
 
@@ -1159,9 +1173,8 @@ chiaro_image_store_thumbnail_async (ChiaroImageStore    *self,
   g_return_if_fail (hash != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, chiaro_image_store_thumbnail_async);
-  g_task_set_name (task, "[chiaro] make thumbnail");
+  task = new_image_task (self, hash, mime_type, chiaro_image_store_thumbnail_async,
+                         "[chiaro] make thumbnail", cancellable, callback, user_data);
 
   if ((cached = chiaro_image_store_peek_thumbnail (self, hash)))
     {
@@ -1169,8 +1182,6 @@ chiaro_image_store_thumbnail_async (ChiaroImageStore    *self,
       return;
     }
 
-  g_task_set_task_data (task, image_task_data_new (hash, mime_type),
-                        (GDestroyNotify) image_task_data_free);
   g_task_run_in_thread (task, thumbnail_thread);
 }
 

@@ -870,7 +870,6 @@ read_reply (JsonObject  *object,
       g_autofree char *element_where = NULL;
       JsonObject *element = get_element_object (sources, sources_where, i, &element_where,
                                                 error);
-      ChiaroGroundingSource *source;
       const char *title;
       const char *uri;
 
@@ -878,10 +877,7 @@ read_reply (JsonObject  *object,
           !read_string (element, element_where, "title", FALSE, &title, error) ||
           !read_string (element, element_where, "uri", TRUE, &uri, error))
         return NULL;
-      source = g_new0 (ChiaroGroundingSource, 1);
-      source->title = g_strdup (title);
-      source->uri = g_strdup (uri);
-      g_ptr_array_add (reply->grounding_sources, source);
+      g_ptr_array_add (reply->grounding_sources, chiaro_grounding_source_new (title, uri));
     }
 
   if (!read_int (object, path, "attempts", FALSE, 0, G_MAXUINT, &attempts, error))

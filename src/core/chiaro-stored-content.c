@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "chiaro-content-private.h"
 #include "chiaro-project-error.h"
 
 #include "chiaro-stored-content.h"
@@ -97,31 +98,7 @@ write_image_part (ChiaroPart  *part,
   json_builder_add_string_value (builder, hash);
   json_builder_end_object (builder);
 
-  if (part->thought)
-    {
-      json_builder_set_member_name (builder, "thought");
-      json_builder_add_boolean_value (builder, TRUE);
-    }
-
-  if (part->thought_signature != NULL)
-    {
-      json_builder_set_member_name (builder, "thoughtSignature");
-      json_builder_add_string_value (builder, part->thought_signature);
-    }
-
-  if (part->extra != NULL)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, part->extra);
-      while (json_object_iter_next (&iter, &name, &member))
-        {
-          json_builder_set_member_name (builder, name);
-          json_builder_add_value (builder, json_node_copy (member));
-        }
-    }
+  chiaro_part_add_trailing_members (part, builder);
 
   json_builder_end_object (builder);
 }

@@ -42,14 +42,6 @@ turn_clear (ChiaroTurn *turn)
 }
 
 static void
-grounding_source_free (ChiaroGroundingSource *source)
-{
-  g_free (source->title);
-  g_free (source->uri);
-  g_free (source);
-}
-
-static void
 reply_clear (ChiaroReply *reply)
 {
   g_clear_pointer (&reply->content, chiaro_content_unref);
@@ -155,7 +147,7 @@ chiaro_reply_new (void)
   reply->content = chiaro_content_new ("model");
   reply->content_hashes = g_new0 (char *, 1);
   reply->grounding_sources =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) grounding_source_free);
+    g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_grounding_source_free);
   reply->attempts = 1;
   reply->estimated_cost_usd = -1;
   reply->cost_usd = -1;
@@ -216,11 +208,8 @@ chiaro_reply_new_from_result (ChiaroGenerationResult *result,
   for (guint i = 0; result->grounding_sources != NULL && i < result->grounding_sources->len; i++)
     {
       ChiaroGroundingSource *source = g_ptr_array_index (result->grounding_sources, i);
-      ChiaroGroundingSource *copy = g_new0 (ChiaroGroundingSource, 1);
 
-      copy->title = g_strdup (source->title);
-      copy->uri = g_strdup (source->uri);
-      g_ptr_array_add (reply->grounding_sources, copy);
+      g_ptr_array_add (reply->grounding_sources, chiaro_grounding_source_copy (source));
     }
 
   return g_steal_pointer (&reply);

@@ -1,0 +1,36 @@
+/* chiaro-test-document.h — documents on a test folder over the in-process mock server
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "chiaro-document.h"
+#include "chiaro-http-client.h"
+#include "chiaro-mock-server.h"
+
+G_BEGIN_DECLS
+
+/* The real Gemini provider talking to a mock server listening on a free loopback port, with
+ * what it needs; the HTTP client never sleeps between attempts and has no jitter. */
+typedef struct
+{
+  ChiaroMockServer   *mock;
+  SoupSession        *session;
+  ChiaroHttpClient   *http;
+  ChiaroModelCatalog *catalog;
+  ChiaroProvider     *provider;
+} ChiaroTestGemini;
+
+void            chiaro_test_gemini_init   (ChiaroTestGemini         *gemini,
+                                           const char               *key,
+                                           guint                     max_attempts);
+void            chiaro_test_gemini_clear  (ChiaroTestGemini         *gemini);
+/* Opens @dir and waits for it; %NULL with @error set when it cannot be opened. */
+ChiaroDocument *chiaro_test_open_document (GFile                    *dir,
+                                           ChiaroDocumentOpenFlags   flags,
+                                           ChiaroModelCatalog       *catalog,
+                                           GError                  **error);
+
+G_END_DECLS
