@@ -12,11 +12,15 @@
 #include "chiaro-api-error.h"
 #include "chiaro-application.h"
 #include "chiaro-application-private.h"
+#include "chiaro-generation-controls.h"
 #include "chiaro-image.h"
 #include "chiaro-image-store.h"
 #include "chiaro-mock-server.h"
+#include "chiaro-project-card.h"
+#include "chiaro-projects-view.h"
 #include "chiaro-reference-tray.h"
 #include "chiaro-window.h"
+#include "chiaro-test-projects.h"
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-util.h"
 
@@ -131,16 +135,38 @@ assert_canvas_shows (ChiaroWindow *window,
     g_assert_cmpint (ABS ((int) shown[c] - (int) expected[c]), <=, 40);
 }
 
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_empty_state (void)
 {
   ChiaroWindow *window = create_window ();
-  GtkWidget *title;
+  GtkWidget *view;
 
+  /* A window without a project shows the projects start page. */
   g_assert_true (chiaro_window_is_empty (window));
-  title = chiaro_test_find_label (GTK_WIDGET (window), "Open a photo or drop one here");
-  g_assert_nonnull (title);
-  g_assert_true (gtk_widget_is_drawable (title));
+  view = find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_is_drawable (view));
+  g_assert_true (gtk_widget_is_drawable (chiaro_test_find_label (GTK_WIDGET (window),
+                                                                 "New from Photo")));
   g_assert_null (chiaro_canvas_get_texture (chiaro_window_get_canvas (window)));
 
   chiaro_test_save_screenshot (GTK_WIDGET (window), "window-empty.png");
@@ -417,25 +443,6 @@ test_close_while_loading (void)
 
 /* The editing loop, against the mock */
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 window_is_settled (gpointer user_data)
 {
@@ -660,6 +667,189 @@ request_has_text (ChiaroMockRequest *request,
                                      g_bytes_get_size (request->body));
 
   return strstr (body, text) != NULL;
+}
+
+/* The projects start page */
+
+typedef struct
+{
+  ChiaroWindow *window;
+  guint n;
+} CardsWait;
+
+static GtkFlowBox *
+projects_flow_box (ChiaroWindow *window)
+{
+  GtkWidget *view = find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
+
+  g_assert_nonnull (view);
+  return GTK_FLOW_BOX (find_widget (view, GTK_TYPE_FLOW_BOX));
+}
+
+static guint
+n_project_cards (ChiaroWindow *window)
+{
+  GtkFlowBox *box = projects_flow_box (window);
+  guint n = 0;
+
+  while (gtk_flow_box_get_child_at_index (box, n) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+has_n_cards (gpointer user_data)
+{
+  CardsWait *wait = user_data;
+  GtkFlowBox *box = projects_flow_box (wait->window);
+  GtkFlowBoxChild *child;
+
+  if (n_project_cards (wait->window) != wait->n)
+    return FALSE;
+
+  /* And their thumbnails are in. */
+  for (guint i = 0; (child = gtk_flow_box_get_child_at_index (box, i)) != NULL; i++)
+    if (!chiaro_project_card_get_thumbnail_loaded (CHIARO_PROJECT_CARD (gtk_flow_box_child_get_child (child))))
+      return FALSE;
+
+  return TRUE;
+}
+
+static GtkFlowBoxChild *
+find_card (ChiaroWindow *window,
+           const char   *title)
+{
+  GtkFlowBox *box = projects_flow_box (window);
+  GtkFlowBoxChild *child;
+
+  for (guint i = 0; (child = gtk_flow_box_get_child_at_index (box, i)) != NULL; i++)
+    {
+      ChiaroProjectCard *card = CHIARO_PROJECT_CARD (gtk_flow_box_child_get_child (child));
+
+      if (g_strcmp0 (chiaro_project_info_get_title (chiaro_project_card_get_info (card)),
+                     title) == 0)
+        return child;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+save_light_and_dark (GtkWidget  *widget,
+                     const char *name)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("%s.png", name);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", name);
+
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_true (chiaro_test_wait_for_paint (widget));
+  chiaro_test_save_screenshot (widget, light);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (chiaro_test_wait_for_paint (widget));
+  chiaro_test_save_screenshot (widget, dark);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_true (chiaro_test_wait_for_paint (widget));
+}
+
+/* Two projects on disk: a new window lists them; a card opens its project; a project open
+ * in one window is not opened in a second; "New from Prompt" makes a project with an empty
+ * root, and a send from it adds an entry. */
+static void
+test_projects_start_page (void)
+{
+  ChiaroSession *session = chiaro_application_get_project_session (application);
+  g_autoptr(GFile) forest = chiaro_session_new_project_dir (session);
+  g_autoptr(GFile) beach = chiaro_session_new_project_dir (session);
+  ChiaroWindow *window, *second;
+  ChiaroDocument *document;
+  ChiaroHistoryEntry *root;
+  ChiaroMockRequest *request;
+  GtkWidget *controls, *focus;
+  CardsWait wait;
+  guint8 rgb[3];
+
+  chiaro_test_make_project (forest, "Forest", NULL, 1, 0x00c000);
+  chiaro_test_make_project (beach, "Beach", NULL, 2, 0xff0000);
+
+  window = create_window ();
+  wait = (CardsWait) { window, 2 };
+  g_assert_true (chiaro_test_wait_until (has_n_cards, &wait, 30));
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+  g_assert_true (chiaro_window_is_empty (window));
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (projects_flow_box (window))));
+  save_light_and_dark (GTK_WIDGET (window), "window-projects");
+
+  /* A card opens its project: the canvas shows the cursor's image, all red. */
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (find_card (window, "Beach"))));
+  g_assert_true (chiaro_test_wait_until (window_is_idle, window, 30));
+  wait_settled (window);
+  document = chiaro_window_get_document (window);
+  g_assert_nonnull (document);
+  g_assert_true (g_file_equal (chiaro_document_get_dir (document), beach));
+  g_assert_cmpuint (chiaro_history_get_n_entries (window_history (window)), ==, 3);
+  assert_canvas_shows_cursor (window);
+  {
+    g_autoptr(GdkTexture) shot = chiaro_test_render_widget (GTK_WIDGET (window));
+    ChiaroCanvas *canvas = chiaro_window_get_canvas (window);
+    graphene_rect_t bounds;
+    graphene_point_t centre;
+
+    chiaro_canvas_get_image_bounds (canvas, &bounds);
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
+                                             &GRAPHENE_POINT_INIT (bounds.origin.x + bounds.size.width / 2,
+                                                                   bounds.origin.y + bounds.size.height / 2),
+                                             &centre));
+    g_assert_true (chiaro_test_read_pixel (shot, centre.x, centre.y, rgb));
+    g_assert_cmpint (rgb[0], >, 200);
+    g_assert_cmpint (rgb[1], <, 60);
+    g_assert_cmpint (rgb[2], <, 60);
+  }
+
+  /* A second window lists both; the open one is not opened twice. */
+  second = create_window ();
+  wait = (CardsWait) { second, 2 };
+  g_assert_true (chiaro_test_wait_until (has_n_cards, &wait, 30));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (find_card (second, "Beach"))));
+  g_assert_false (chiaro_window_get_loading (second));
+  g_assert_null (chiaro_window_get_document (second));
+  g_assert_true (chiaro_window_get_document (window) == document);
+
+  /* New from Prompt: an empty root, the prompt focused. */
+  chiaro_mock_server_clear_requests (mock);
+  chiaro_mock_server_set_delay_ms (mock, 0);
+  g_assert_true (gtk_widget_activate_action (find_widget (GTK_WIDGET (second),
+                                                          CHIARO_TYPE_PROJECTS_VIEW),
+                                             "projects.new-from-prompt", NULL));
+  g_assert_true (chiaro_test_wait_until (window_is_idle, second, 30));
+  wait_settled (second);
+  document = chiaro_window_get_document (second);
+  g_assert_nonnull (document);
+  g_assert_true (g_file_has_parent (chiaro_document_get_dir (document),
+                                    chiaro_session_get_projects_dir (session)));
+  g_assert_cmpuint (chiaro_history_get_n_entries (window_history (second)), ==, 1);
+  root = chiaro_history_get_root (window_history (second));
+  g_assert_null (chiaro_history_entry_get_image_hash (root));
+  g_assert_null (chiaro_canvas_get_texture (chiaro_window_get_canvas (second)));
+  g_assert_true (gtk_widget_is_drawable (chiaro_test_find_label (GTK_WIDGET (second),
+                                                                 "Describe the Image You Want")));
+  controls = find_widget (GTK_WIDGET (second), CHIARO_TYPE_GENERATION_CONTROLS);
+  focus = gtk_root_get_focus (GTK_ROOT (second));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, controls));
+
+  send_and_wait (second, "a lighthouse at dusk, oil painting");
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (mock), ==, 1);
+  request = chiaro_mock_server_get_request (mock, 0);
+  g_assert_cmpuint (request->status, ==, 200);
+  g_assert_cmpuint (count_inline_images (request), ==, 0);
+  g_assert_true (request_has_text (request, "a lighthouse at dusk, oil painting"));
+  g_assert_cmpuint (chiaro_history_get_n_entries (window_history (second)), ==, 2);
+  g_assert_true (chiaro_history_entry_get_parent (window_cursor (second)) == root);
+  assert_canvas_shows_cursor (second);
+
+  destroy_window (second);
+  destroy_window (window);
 }
 
 /* THE end-to-end test: a photo, three references (a file, a pasted image through the tray, a
@@ -1290,6 +1480,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/chiaro/ui/window/empty-state", test_empty_state);
+  g_test_add_func ("/chiaro/ui/window/projects-start-page", test_projects_start_page);
   g_test_add_func ("/chiaro/ui/window/open-exif-orientation", test_open_exif_orientation);
   g_test_add_func ("/chiaro/ui/window/open-png-crashers", test_open_png_crashers);
   g_test_add_func ("/chiaro/ui/window/drop-file", test_drop_file);
