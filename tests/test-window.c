@@ -852,6 +852,87 @@ test_projects_start_page (void)
   destroy_window (window);
 }
 
+/* Errors from the strip, the tray and sends that failed before anything was sent are shown
+ * in the window's toasts. */
+typedef struct
+{
+  ChiaroWindow *window;
+  const char *text;
+} ToastWait;
+
+static gboolean
+toast_shown (gpointer user_data)
+{
+  ToastWait *wait = user_data;
+  GtkWidget *label = chiaro_test_find_label (GTK_WIDGET (wait->window), wait->text);
+
+  return label != NULL && gtk_widget_get_ancestor (label, ADW_TYPE_TOAST_OVERLAY) != NULL &&
+         gtk_widget_get_ancestor (label, GTK_TYPE_STACK) == NULL && gtk_widget_is_drawable (label);
+}
+
+static void
+wait_toast (ChiaroWindow *window,
+            const char   *text)
+{
+  ToastWait wait = { window, text };
+
+  g_assert_true (chiaro_test_wait_until (toast_shown, &wait, 30));
+}
+
+static void
+test_error_toasts (void)
+{
+  ChiaroWindow *window = create_project_window ("Landscape_1.jpg");
+  GtkWidget *tray = find_widget (GTK_WIDGET (window), CHIARO_TYPE_REFERENCE_TRAY);
+  GtkWidget *controls = find_widget (GTK_WIDGET (window), CHIARO_TYPE_GENERATION_CONTROLS);
+  g_autofree char *path = chiaro_test_data_path ("not-an-image.txt");
+  g_autoptr(GFile) text_file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  /* The strip's. */
+  g_signal_emit_by_name (chiaro_window_get_history_strip (window), "error",
+                         "The strip could not do that");
+  wait_toast (window, "The strip could not do that");
+
+  /* The tray's: a dropped file that is not an image. */
+  g_assert_true (g_file_replace_contents (text_file, "plain text", 10, NULL, FALSE,
+                                          G_FILE_CREATE_NONE, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (tray);
+    g_autoptr(GSList) files = g_slist_prepend (NULL, text_file);
+    GtkDropTarget *target = NULL;
+    GValue value = G_VALUE_INIT;
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DROP_TARGET (controller))
+          target = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (target);
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+    g_value_unset (&value);
+  }
+  wait_toast (window, "not-an-image.txt");
+  g_assert_true (chiaro_test_wait_until (tray_is_idle, tray, 30));
+
+  /* The controls': a send that failed before anything was sent (their checks keep the
+   * usual causes away, so the signal is emitted here). */
+  g_signal_emit_by_name (controls, "error", "The image could not be encoded");
+  wait_toast (window, "The image could not be encoded");
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+  chiaro_test_save_screenshot (GTK_WIDGET (window), "window-controls-error-toast.png");
+
+  destroy_window (window);
+  g_file_delete (text_file, NULL, NULL);
+}
+
 /* THE end-to-end test: a photo, three references (a file, a pasted image through the tray, a
  * file dropped on the tray),
  * a prompt sent with Ctrl+Enter's action; the answer is on the canvas, in the strip and in
@@ -1499,6 +1580,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/window/strip-menu", test_strip_menu);
   g_test_add_func ("/chiaro/ui/window/close-while-sending", test_close_while_sending);
   g_test_add_func ("/chiaro/ui/window/notification", test_notification);
+  g_test_add_func ("/chiaro/ui/window/error-toasts", test_error_toasts);
 
   status = g_test_run ();
 

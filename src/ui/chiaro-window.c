@@ -840,6 +840,13 @@ on_strip_error (ChiaroWindow *self,
 }
 
 static void
+on_controls_error (ChiaroWindow *self,
+                   const char   *message)
+{
+  chiaro_window_show_error (self, message);
+}
+
+static void
 on_tray_error (ChiaroWindow *self,
                const GError *error)
 {
@@ -1857,6 +1864,7 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_strip_compare);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_error);
   gtk_widget_class_bind_template_callback (widget_class, on_tray_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_controls_error);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
