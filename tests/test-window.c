@@ -715,6 +715,18 @@ has_n_cards (gpointer user_data)
   return TRUE;
 }
 
+static gboolean
+projects_settled (gpointer user_data)
+{
+  ChiaroWindow *window = user_data;
+  ChiaroProjectsView *view = CHIARO_PROJECTS_VIEW (find_widget (GTK_WIDGET (window),
+                                                                CHIARO_TYPE_PROJECTS_VIEW));
+  CardsWait wait = { window, n_project_cards (window) };
+
+  return !chiaro_project_list_get_loading (chiaro_projects_view_get_projects (view)) &&
+         wait.n > 0 && has_n_cards (&wait);
+}
+
 static GtkFlowBoxChild *
 find_card (ChiaroWindow *window,
            const char   *title)
@@ -931,6 +943,13 @@ test_error_toasts (void)
 
   destroy_window (window);
   g_file_delete (text_file, NULL, NULL);
+
+  /* Last: the start page with the projects of the whole run, for the screenshots. */
+  window = create_window ();
+  g_assert_true (chiaro_test_wait_until (projects_settled, window, 30));
+  g_assert_cmpuint (n_project_cards (window), >, 4);
+  save_light_and_dark (GTK_WIDGET (window), "window-projects-photos");
+  destroy_window (window);
 }
 
 /* THE end-to-end test: a photo, three references (a file, a pasted image through the tray, a
@@ -1115,7 +1134,7 @@ test_variants (void)
   g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (branch)))));
   g_assert_nonnull (chiaro_test_find_label (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (branch))),
                                             "Version 3"));
-  chiaro_test_save_screenshot (GTK_WIDGET (window), "window-variants.png");
+  save_light_and_dark (GTK_WIDGET (window), "window-variants");
   chiaro_test_save_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (branch))),
                                "window-variants-picker.png");
   gtk_menu_button_popdown (GTK_MENU_BUTTON (branch));
@@ -1172,7 +1191,7 @@ test_compare_modes (void)
       wait_settled (window);
 
       if (modes[i].mode == CHIARO_COMPARE_MODE_SPLIT)
-        chiaro_test_save_screenshot (GTK_WIDGET (window), "window-compare-split.png");
+        save_light_and_dark (GTK_WIDGET (window), "window-compare-split");
       if (modes[i].mode == CHIARO_COMPARE_MODE_DIFFERENCE)
         chiaro_test_save_screenshot (GTK_WIDGET (window), "window-compare-difference.png");
     }
