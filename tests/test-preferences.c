@@ -787,7 +787,7 @@ test_first_run (void)
   g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
 
   g_assert_true (is_drawable_label (GTK_WIDGET (window), "Connect to Gemini"));
-  g_assert_false (is_drawable_label (GTK_WIDGET (window), "Open a photo or drop one here"));
+  g_assert_false (is_drawable_label (GTK_WIDGET (window), "New from Prompt"));
   page = CHIARO_KEY_PAGE (gtk_widget_get_ancestor (chiaro_test_find_label (GTK_WIDGET (window),
                                                                            "Connect to Gemini"),
                                                    CHIARO_TYPE_KEY_PAGE));
@@ -810,7 +810,7 @@ test_first_run (void)
   g_assert_true (chiaro_test_wait_until (window_has_key, window, 30));
   g_assert_false (chiaro_key_page_get_saving (page));
   g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
-  g_assert_true (is_drawable_label (GTK_WIDGET (window), "Open a photo or drop one here"));
+  g_assert_true (is_drawable_label (GTK_WIDGET (window), "New from Prompt"));
   g_assert_false (is_drawable_label (GTK_WIDGET (window), "Connect to Gemini"));
 
   found = look_up_key ("gemini", endpoint);

@@ -12,11 +12,15 @@
 #include "chiaro-api-error.h"
 #include "chiaro-application.h"
 #include "chiaro-application-private.h"
+#include "chiaro-generation-controls.h"
 #include "chiaro-image.h"
 #include "chiaro-image-store.h"
 #include "chiaro-mock-server.h"
+#include "chiaro-project-card.h"
+#include "chiaro-projects-view.h"
 #include "chiaro-reference-tray.h"
 #include "chiaro-window.h"
+#include "chiaro-test-projects.h"
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-util.h"
 
@@ -131,16 +135,38 @@ assert_canvas_shows (ChiaroWindow *window,
     g_assert_cmpint (ABS ((int) shown[c] - (int) expected[c]), <=, 40);
 }
 
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_empty_state (void)
 {
   ChiaroWindow *window = create_window ();
-  GtkWidget *title;
+  GtkWidget *view;
 
+  /* A window without a project shows the projects start page. */
   g_assert_true (chiaro_window_is_empty (window));
-  title = chiaro_test_find_label (GTK_WIDGET (window), "Open a photo or drop one here");
-  g_assert_nonnull (title);
-  g_assert_true (gtk_widget_is_drawable (title));
+  view = find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_is_drawable (view));
+  g_assert_true (gtk_widget_is_drawable (chiaro_test_find_label (GTK_WIDGET (window),
+                                                                 "New from Photo")));
   g_assert_null (chiaro_canvas_get_texture (chiaro_window_get_canvas (window)));
 
   chiaro_test_save_screenshot (GTK_WIDGET (window), "window-empty.png");
@@ -417,25 +443,6 @@ test_close_while_loading (void)
 
 /* The editing loop, against the mock */
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 window_is_settled (gpointer user_data)
 {
@@ -662,6 +669,289 @@ request_has_text (ChiaroMockRequest *request,
   return strstr (body, text) != NULL;
 }
 
+/* The projects start page */
+
+typedef struct
+{
+  ChiaroWindow *window;
+  guint n;
+} CardsWait;
+
+static GtkFlowBox *
+projects_flow_box (ChiaroWindow *window)
+{
+  GtkWidget *view = find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
+
+  g_assert_nonnull (view);
+  return GTK_FLOW_BOX (find_widget (view, GTK_TYPE_FLOW_BOX));
+}
+
+static guint
+n_project_cards (ChiaroWindow *window)
+{
+  GtkFlowBox *box = projects_flow_box (window);
+  guint n = 0;
+
+  while (gtk_flow_box_get_child_at_index (box, n) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+has_n_cards (gpointer user_data)
+{
+  CardsWait *wait = user_data;
+  GtkFlowBox *box = projects_flow_box (wait->window);
+  GtkFlowBoxChild *child;
+
+  if (n_project_cards (wait->window) != wait->n)
+    return FALSE;
+
+  /* And their thumbnails are in. */
+  for (guint i = 0; (child = gtk_flow_box_get_child_at_index (box, i)) != NULL; i++)
+    if (!chiaro_project_card_get_thumbnail_loaded (CHIARO_PROJECT_CARD (gtk_flow_box_child_get_child (child))))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+projects_settled (gpointer user_data)
+{
+  ChiaroWindow *window = user_data;
+  ChiaroProjectsView *view = CHIARO_PROJECTS_VIEW (find_widget (GTK_WIDGET (window),
+                                                                CHIARO_TYPE_PROJECTS_VIEW));
+  CardsWait wait = { window, n_project_cards (window) };
+
+  return !chiaro_project_list_get_loading (chiaro_projects_view_get_projects (view)) &&
+         wait.n > 0 && has_n_cards (&wait);
+}
+
+static GtkFlowBoxChild *
+find_card (ChiaroWindow *window,
+           const char   *title)
+{
+  GtkFlowBox *box = projects_flow_box (window);
+  GtkFlowBoxChild *child;
+
+  for (guint i = 0; (child = gtk_flow_box_get_child_at_index (box, i)) != NULL; i++)
+    {
+      ChiaroProjectCard *card = CHIARO_PROJECT_CARD (gtk_flow_box_child_get_child (child));
+
+      if (g_strcmp0 (chiaro_project_info_get_title (chiaro_project_card_get_info (card)),
+                     title) == 0)
+        return child;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+save_light_and_dark (GtkWidget  *widget,
+                     const char *name)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("%s.png", name);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", name);
+
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_true (chiaro_test_wait_for_paint (widget));
+  chiaro_test_save_screenshot (widget, light);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (chiaro_test_wait_for_paint (widget));
+  chiaro_test_save_screenshot (widget, dark);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_true (chiaro_test_wait_for_paint (widget));
+}
+
+/* Two projects on disk: a new window lists them; a card opens its project; a project open
+ * in one window is not opened in a second; "New from Prompt" makes a project with an empty
+ * root, and a send from it adds an entry. */
+static void
+test_projects_start_page (void)
+{
+  ChiaroSession *session = chiaro_application_get_project_session (application);
+  g_autoptr(GFile) forest = chiaro_session_new_project_dir (session);
+  g_autoptr(GFile) beach = chiaro_session_new_project_dir (session);
+  ChiaroWindow *window, *second;
+  ChiaroDocument *document;
+  ChiaroHistoryEntry *root;
+  ChiaroMockRequest *request;
+  GtkWidget *controls, *focus;
+  CardsWait wait;
+  guint8 rgb[3];
+
+  chiaro_test_make_project (forest, "Forest", NULL, 1, 0x00c000);
+  chiaro_test_make_project (beach, "Beach", NULL, 2, 0xff0000);
+
+  window = create_window ();
+  wait = (CardsWait) { window, 2 };
+  g_assert_true (chiaro_test_wait_until (has_n_cards, &wait, 30));
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+  g_assert_true (chiaro_window_is_empty (window));
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (projects_flow_box (window))));
+  save_light_and_dark (GTK_WIDGET (window), "window-projects");
+
+  /* A card opens its project: the canvas shows the cursor's image, all red. */
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (find_card (window, "Beach"))));
+  g_assert_true (chiaro_test_wait_until (window_is_idle, window, 30));
+  wait_settled (window);
+  document = chiaro_window_get_document (window);
+  g_assert_nonnull (document);
+  g_assert_true (g_file_equal (chiaro_document_get_dir (document), beach));
+  g_assert_cmpuint (chiaro_history_get_n_entries (window_history (window)), ==, 3);
+  assert_canvas_shows_cursor (window);
+  {
+    g_autoptr(GdkTexture) shot = chiaro_test_render_widget (GTK_WIDGET (window));
+    ChiaroCanvas *canvas = chiaro_window_get_canvas (window);
+    graphene_rect_t bounds;
+    graphene_point_t centre;
+
+    chiaro_canvas_get_image_bounds (canvas, &bounds);
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
+                                             &GRAPHENE_POINT_INIT (bounds.origin.x + bounds.size.width / 2,
+                                                                   bounds.origin.y + bounds.size.height / 2),
+                                             &centre));
+    g_assert_true (chiaro_test_read_pixel (shot, centre.x, centre.y, rgb));
+    g_assert_cmpint (rgb[0], >, 200);
+    g_assert_cmpint (rgb[1], <, 60);
+    g_assert_cmpint (rgb[2], <, 60);
+  }
+
+  /* A second window lists both; the open one is not opened twice. */
+  second = create_window ();
+  wait = (CardsWait) { second, 2 };
+  g_assert_true (chiaro_test_wait_until (has_n_cards, &wait, 30));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (find_card (second, "Beach"))));
+  g_assert_false (chiaro_window_get_loading (second));
+  g_assert_null (chiaro_window_get_document (second));
+  g_assert_true (chiaro_window_get_document (window) == document);
+
+  /* New from Prompt: an empty root, the prompt focused. */
+  chiaro_mock_server_clear_requests (mock);
+  chiaro_mock_server_set_delay_ms (mock, 0);
+  g_assert_true (gtk_widget_activate_action (find_widget (GTK_WIDGET (second),
+                                                          CHIARO_TYPE_PROJECTS_VIEW),
+                                             "projects.new-from-prompt", NULL));
+  g_assert_true (chiaro_test_wait_until (window_is_idle, second, 30));
+  wait_settled (second);
+  document = chiaro_window_get_document (second);
+  g_assert_nonnull (document);
+  g_assert_true (g_file_has_parent (chiaro_document_get_dir (document),
+                                    chiaro_session_get_projects_dir (session)));
+  g_assert_cmpuint (chiaro_history_get_n_entries (window_history (second)), ==, 1);
+  root = chiaro_history_get_root (window_history (second));
+  g_assert_null (chiaro_history_entry_get_image_hash (root));
+  g_assert_null (chiaro_canvas_get_texture (chiaro_window_get_canvas (second)));
+  g_assert_true (gtk_widget_is_drawable (chiaro_test_find_label (GTK_WIDGET (second),
+                                                                 "Describe the Image You Want")));
+  controls = find_widget (GTK_WIDGET (second), CHIARO_TYPE_GENERATION_CONTROLS);
+  focus = gtk_root_get_focus (GTK_ROOT (second));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, controls));
+
+  send_and_wait (second, "a lighthouse at dusk, oil painting");
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (mock), ==, 1);
+  request = chiaro_mock_server_get_request (mock, 0);
+  g_assert_cmpuint (request->status, ==, 200);
+  g_assert_cmpuint (count_inline_images (request), ==, 0);
+  g_assert_true (request_has_text (request, "a lighthouse at dusk, oil painting"));
+  g_assert_cmpuint (chiaro_history_get_n_entries (window_history (second)), ==, 2);
+  g_assert_true (chiaro_history_entry_get_parent (window_cursor (second)) == root);
+  assert_canvas_shows_cursor (second);
+
+  destroy_window (second);
+  destroy_window (window);
+}
+
+/* Errors from the strip, the tray and sends that failed before anything was sent are shown
+ * in the window's toasts. */
+typedef struct
+{
+  ChiaroWindow *window;
+  const char *text;
+} ToastWait;
+
+static gboolean
+toast_shown (gpointer user_data)
+{
+  ToastWait *wait = user_data;
+  GtkWidget *label = chiaro_test_find_label (GTK_WIDGET (wait->window), wait->text);
+
+  return label != NULL && gtk_widget_get_ancestor (label, ADW_TYPE_TOAST_OVERLAY) != NULL &&
+         gtk_widget_get_ancestor (label, GTK_TYPE_STACK) == NULL && gtk_widget_is_drawable (label);
+}
+
+static void
+wait_toast (ChiaroWindow *window,
+            const char   *text)
+{
+  ToastWait wait = { window, text };
+
+  g_assert_true (chiaro_test_wait_until (toast_shown, &wait, 30));
+}
+
+static void
+test_error_toasts (void)
+{
+  ChiaroWindow *window = create_project_window ("Landscape_1.jpg");
+  GtkWidget *tray = find_widget (GTK_WIDGET (window), CHIARO_TYPE_REFERENCE_TRAY);
+  GtkWidget *controls = find_widget (GTK_WIDGET (window), CHIARO_TYPE_GENERATION_CONTROLS);
+  g_autofree char *path = chiaro_test_data_path ("not-an-image.txt");
+  g_autoptr(GFile) text_file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  /* The strip's. */
+  g_signal_emit_by_name (chiaro_window_get_history_strip (window), "error",
+                         "The strip could not do that");
+  wait_toast (window, "The strip could not do that");
+
+  /* The tray's: a dropped file that is not an image. */
+  g_assert_true (g_file_replace_contents (text_file, "plain text", 10, NULL, FALSE,
+                                          G_FILE_CREATE_NONE, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (tray);
+    g_autoptr(GSList) files = g_slist_prepend (NULL, text_file);
+    GtkDropTarget *target = NULL;
+    GValue value = G_VALUE_INIT;
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DROP_TARGET (controller))
+          target = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (target);
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+    g_value_unset (&value);
+  }
+  wait_toast (window, "not-an-image.txt");
+  g_assert_true (chiaro_test_wait_until (tray_is_idle, tray, 30));
+
+  /* The controls': a send that failed before anything was sent (their checks keep the
+   * usual causes away, so the signal is emitted here). */
+  g_signal_emit_by_name (controls, "error", "The image could not be encoded");
+  wait_toast (window, "The image could not be encoded");
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+  chiaro_test_save_screenshot (GTK_WIDGET (window), "window-controls-error-toast.png");
+
+  destroy_window (window);
+  g_file_delete (text_file, NULL, NULL);
+
+  /* Last: the start page with the projects of the whole run, for the screenshots. */
+  window = create_window ();
+  g_assert_true (chiaro_test_wait_until (projects_settled, window, 30));
+  g_assert_cmpuint (n_project_cards (window), >, 4);
+  save_light_and_dark (GTK_WIDGET (window), "window-projects-photos");
+  destroy_window (window);
+}
+
 /* THE end-to-end test: a photo, three references (a file, a pasted image through the tray, a
  * file dropped on the tray),
  * a prompt sent with Ctrl+Enter's action; the answer is on the canvas, in the strip and in
@@ -844,7 +1134,7 @@ test_variants (void)
   g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (branch)))));
   g_assert_nonnull (chiaro_test_find_label (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (branch))),
                                             "Version 3"));
-  chiaro_test_save_screenshot (GTK_WIDGET (window), "window-variants.png");
+  save_light_and_dark (GTK_WIDGET (window), "window-variants");
   chiaro_test_save_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (branch))),
                                "window-variants-picker.png");
   gtk_menu_button_popdown (GTK_MENU_BUTTON (branch));
@@ -901,7 +1191,7 @@ test_compare_modes (void)
       wait_settled (window);
 
       if (modes[i].mode == CHIARO_COMPARE_MODE_SPLIT)
-        chiaro_test_save_screenshot (GTK_WIDGET (window), "window-compare-split.png");
+        save_light_and_dark (GTK_WIDGET (window), "window-compare-split");
       if (modes[i].mode == CHIARO_COMPARE_MODE_DIFFERENCE)
         chiaro_test_save_screenshot (GTK_WIDGET (window), "window-compare-difference.png");
     }
@@ -1290,6 +1580,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/chiaro/ui/window/empty-state", test_empty_state);
+  g_test_add_func ("/chiaro/ui/window/projects-start-page", test_projects_start_page);
   g_test_add_func ("/chiaro/ui/window/open-exif-orientation", test_open_exif_orientation);
   g_test_add_func ("/chiaro/ui/window/open-png-crashers", test_open_png_crashers);
   g_test_add_func ("/chiaro/ui/window/drop-file", test_drop_file);
@@ -1308,6 +1599,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/window/strip-menu", test_strip_menu);
   g_test_add_func ("/chiaro/ui/window/close-while-sending", test_close_while_sending);
   g_test_add_func ("/chiaro/ui/window/notification", test_notification);
+  g_test_add_func ("/chiaro/ui/window/error-toasts", test_error_toasts);
 
   status = g_test_run ();
 

@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "chiaro-advanced-popover.h"
+#include "chiaro-api-error.h"
 #include "chiaro-prompt-view.h"
 
 #include "chiaro-generation-controls.h"
@@ -86,6 +87,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static gboolean
 is_blank (const char *text)
@@ -615,13 +623,24 @@ on_sent (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
+  GWeakRef *weak = user_data;
+  g_autoptr(ChiaroGenerationControls) self = g_weak_ref_get (weak);
   g_autoptr(ChiaroSend) send = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* A failure stays in the conversation, with its prompt, reason and Retry. */
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  /* A failed request stays in the conversation, with its prompt, reason and Retry; what
+   * failed before anything was sent (no key, nothing to send, a bad image) is said through
+   * "error". */
   send = chiaro_document_send_finish (CHIARO_DOCUMENT (source), result, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("The send failed: %s", error->message);
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_debug ("The send failed: %s", error->message);
+  if (self != NULL && error->domain != CHIARO_API_ERROR)
+    g_signal_emit (self, signals[ERROR], 0, error->message);
 }
 
 static void
@@ -630,12 +649,15 @@ send_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   ChiaroGenerationControls *self = CHIARO_GENERATION_CONTROLS (widget);
+  GWeakRef *weak;
 
   if (self->document == NULL)
     return;
 
   /* The document holds itself while the send runs; the controls may go away meanwhile. */
-  chiaro_document_send_async (self->document, NULL, on_sent, NULL);
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  chiaro_document_send_async (self->document, NULL, on_sent, weak);
 }
 
 static void
@@ -782,6 +804,22 @@ chiaro_generation_controls_class_init (ChiaroGenerationControlsClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ChiaroGenerationControls::error:
+   * @self: the controls
+   * @message: what went wrong, for the user
+   *
+   * A send failed before anything was sent (no key, nothing to send, an image that could
+   * not be encoded); the window shows @message. Failed requests are not reported here:
+   * they stay in the conversation.
+   */
+  signals[ERROR] =
+    g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (CHIARO_TYPE_ADVANCED_POPOVER);
   g_type_ensure (CHIARO_TYPE_PROMPT_VIEW);

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 
 #define CHIARO_TYPE_GENERATION_CONTROLS (chiaro_generation_controls_get_type ())
 
-/* Actions: "controls.send" (Ctrl+Enter in the prompt), "controls.stop" (Escape in the
+/* Signals: "error" (const char *message: a send failed before anything was sent).
+ * Actions: "controls.send" (Ctrl+Enter in the prompt), "controls.stop" (Escape in the
  * prompt: stops the newest send in flight). */
 G_DECLARE_FINAL_TYPE (ChiaroGenerationControls, chiaro_generation_controls, CHIARO,
                       GENERATION_CONTROLS, GtkWidget)

@@ -38,6 +38,8 @@
 #include "chiaro-key-page.h"
 #include "chiaro-openai-provider.h"
 #include "chiaro-project-error.h"
+#include "chiaro-project-list.h"
+#include "chiaro-projects-view.h"
 #include "chiaro-reference-tray.h"
 #include "chiaro-session.h"
 
@@ -51,7 +53,10 @@ struct _ChiaroWindow
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
   GtkSpinner *spinner;
+  GtkWidget *open_button;
+  GtkWidget *history_buttons;
   GtkStack *stack;
+  AdwBin *projects_bin;
   ChiaroKeyPage *key_page;
   GtkPaned *editor_paned;
   ChiaroCanvas *canvas;
@@ -68,6 +73,7 @@ struct _ChiaroWindow
   GSettings *settings;
   ChiaroApplication *application;
   ChiaroDocument *document;        /* (nullable) */
+  ChiaroProjectsView *projects_view; /* (nullable) the start page, once the application is known */
   GSignalGroup *document_signals;
   GSignalGroup *history_signals;
   GSignalGroup *sends_signals;
@@ -150,17 +156,20 @@ get_history (ChiaroWindow *self)
   return self->document != NULL ? chiaro_document_get_history (self->document) : NULL;
 }
 
-/* The key page while a key is missing, else the project, else the empty state. */
+/* The key page while a key is missing, else the project, else the projects start page. */
 static void
 update_page (ChiaroWindow *self)
 {
-  const char *page = "empty";
+  const char *page = "projects";
 
   if (self->needs_key)
     page = "key";
   else if (self->document != NULL)
     page = "editor";
 
+  /* The start page has its own buttons for new projects, and nothing to undo. */
+  gtk_widget_set_visible (self->open_button, !g_str_equal (page, "projects"));
+  gtk_widget_set_visible (self->history_buttons, !g_str_equal (page, "projects"));
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
@@ -831,6 +840,13 @@ on_strip_error (ChiaroWindow *self,
 }
 
 static void
+on_controls_error (ChiaroWindow *self,
+                   const char   *message)
+{
+  chiaro_window_show_error (self, message);
+}
+
+static void
 on_tray_error (ChiaroWindow *self,
                const GError *error)
 {
@@ -1215,6 +1231,114 @@ on_drop_target_drop (GtkDropTarget *target,
   return TRUE;
 }
 
+/* The projects start page */
+
+/* The window of this application showing the project in @dir, if any. */
+static ChiaroWindow *
+find_window_for_project (ChiaroWindow *self,
+                         GFile        *dir)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self->application));
+       l != NULL;
+       l = l->next)
+    {
+      ChiaroDocument *document;
+      GFile *shown;
+
+      if (!CHIARO_IS_WINDOW (l->data))
+        continue;
+
+      document = CHIARO_WINDOW (l->data)->document;
+      shown = document != NULL ? chiaro_document_get_dir (document) : NULL;
+      if (shown != NULL && g_file_equal (shown, dir))
+        return CHIARO_WINDOW (l->data);
+    }
+
+  return NULL;
+}
+
+static void
+on_projects_open_project (ChiaroWindow       *self,
+                          GFile              *dir,
+                          ChiaroProjectsView *view)
+{
+  ChiaroWindow *other = find_window_for_project (self, dir);
+
+  /* A project is open in one window at a time: the window showing it comes forward. */
+  if (other != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (other));
+      return;
+    }
+
+  chiaro_window_open_project (self, dir, FALSE);
+}
+
+static void
+on_projects_new_from_photo (ChiaroWindow       *self,
+                            ChiaroProjectsView *view)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open", NULL);
+}
+
+static void
+on_blank_project_created (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(LoadRequest) request = user_data;
+  g_autoptr(GError) error = NULL;
+  ChiaroWindow *self = request->self;
+  GtkWidget *controls;
+
+  request->document = chiaro_document_open_finish (result, &error);
+  if (request->document == NULL || !request_is_current (request))
+    {
+      finish_request (request, error);
+      return;
+    }
+
+  apply_defaults (self, request->document);
+  set_document_internal (self, request->document, NULL);
+  finish_request (request, NULL);
+
+  /* Text to image: the prompt is all there is to fill in. */
+  controls = get_slot_child (self->controls_slot);
+  if (controls != NULL)
+    gtk_widget_grab_focus (controls);
+}
+
+static void
+on_projects_new_from_prompt (ChiaroWindow       *self,
+                             ChiaroProjectsView *view)
+{
+  chiaro_window_new_project (self);
+}
+
+static void
+ensure_projects_view (ChiaroWindow *self)
+{
+  ChiaroSession *session;
+  g_autoptr(ChiaroProjectList) projects = NULL;
+
+  if (self->projects_view != NULL || self->application == NULL)
+    return;
+
+  session = chiaro_application_get_project_session (self->application);
+  if (session == NULL)
+    return;
+
+  projects = chiaro_project_list_new (chiaro_session_get_projects_dir (session));
+  self->projects_view = CHIARO_PROJECTS_VIEW (chiaro_projects_view_new (projects));
+  g_signal_connect_object (self->projects_view, "open-project",
+                           G_CALLBACK (on_projects_open_project), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->projects_view, "new-from-photo",
+                           G_CALLBACK (on_projects_new_from_photo), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->projects_view, "new-from-prompt",
+                           G_CALLBACK (on_projects_new_from_prompt), self, G_CONNECT_SWAPPED);
+  adw_bin_set_child (self->projects_bin, GTK_WIDGET (self->projects_view));
+}
+
 /* Closing */
 
 static void
@@ -1527,7 +1651,10 @@ on_application_changed (ChiaroWindow *self)
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   if (CHIARO_IS_APPLICATION (application))
-    g_set_object (&self->application, CHIARO_APPLICATION (application));
+    {
+      g_set_object (&self->application, CHIARO_APPLICATION (application));
+      ensure_projects_view (self);
+    }
 }
 
 static void
@@ -1555,6 +1682,7 @@ chiaro_window_constructed (GObject *object)
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
   check_key (self);
   update_actions (self);
+  update_page (self);
 }
 
 static void
@@ -1711,12 +1839,16 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   g_type_ensure (CHIARO_TYPE_REFERENCE_TRAY);
   g_type_ensure (CHIARO_TYPE_HISTORY_STRIP);
   g_type_ensure (CHIARO_TYPE_KEY_PAGE);
+  g_type_ensure (CHIARO_TYPE_PROJECTS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/chiaro-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, history_buttons);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, projects_bin);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, key_page);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, editor_paned);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, canvas);
@@ -1732,6 +1864,7 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_strip_compare);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_error);
   gtk_widget_class_bind_template_callback (widget_class, on_tray_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_controls_error);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
@@ -1883,6 +2016,37 @@ chiaro_window_open_project (ChiaroWindow *self,
   chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_FALLBACK_TO_BACKUP,
                               chiaro_application_get_catalog (self->application),
                               cancellable, on_project_opened, request);
+}
+
+/**
+ * chiaro_window_new_project:
+ * @self: a #ChiaroWindow
+ *
+ * Makes a new project with an empty original in the projects folder (text to image) and
+ * shows it with the prompt focused; the project shown before is saved and closed. A load
+ * still under way is cancelled.
+ */
+void
+chiaro_window_new_project (ChiaroWindow *self)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GFile) dir = NULL;
+  LoadRequest *request;
+
+  g_return_if_fail (CHIARO_IS_WINDOW (self));
+  g_return_if_fail (self->application != NULL);
+
+  cancellable = g_cancellable_new ();
+  replace_cancellable (self, &self->load_cancellable, cancellable);
+
+  request = g_new0 (LoadRequest, 1);
+  request->self = g_object_ref (self);
+  request->cancellable = g_object_ref (cancellable);
+
+  dir = chiaro_session_new_project_dir (chiaro_application_get_project_session (self->application));
+  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE,
+                              chiaro_application_get_catalog (self->application),
+                              cancellable, on_blank_project_created, request);
 }
 
 /**

@@ -25,6 +25,7 @@ void                chiaro_window_open_file           (ChiaroWindow       *self,
 void                chiaro_window_open_project        (ChiaroWindow       *self,
                                                        GFile              *dir,
                                                        gboolean            restored);
+void                chiaro_window_new_project         (ChiaroWindow       *self);
 ChiaroDocument     *chiaro_window_get_document        (ChiaroWindow       *self);
 void                chiaro_window_set_document        (ChiaroWindow       *self,
                                                        ChiaroDocument     *document);
