@@ -65,9 +65,9 @@ struct _ChiaroWindow
   GtkLabel *compare_label;
   GtkButton *zoom_button;
   ChiaroHistoryStrip *history_strip;
-  GtkBox *conversation_slot;
-  GtkBox *tray_slot;
-  GtkBox *controls_slot;
+  ChiaroConversationView *conversation_view;
+  ChiaroReferenceTray *reference_tray;
+  ChiaroGenerationControls *generation_controls;
 
   /* owned */
   GSettings *settings;
@@ -652,45 +652,15 @@ redo_action (GtkWidget  *widget,
 }
 
 static void
-on_send_finished (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(ChiaroWindow) self = user_data;
-  g_autoptr(ChiaroSend) send = NULL;
-  g_autoptr(GError) error = NULL;
-
-  send = chiaro_document_send_finish (CHIARO_DOCUMENT (object), result, &error);
-
-  /* A failed request stays in the conversation with its reason and Retry; what failed
-   * before anything was sent (no key, nothing to send, a bad image) is said here. */
-  if (error != NULL && error->domain != CHIARO_API_ERROR &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    chiaro_window_show_error (self, error->message);
-}
-
-static GtkWidget *
-get_slot_child (GtkBox *slot)
-{
-  return gtk_widget_get_first_child (GTK_WIDGET (slot));
-}
-
-static void
 send_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   ChiaroWindow *self = CHIARO_WINDOW (widget);
-  GtkWidget *controls = get_slot_child (self->controls_slot);
 
-  if (self->document == NULL)
-    return;
-
-  /* The controls send when they are there, so that they see their own request through. */
-  if (controls != NULL && gtk_widget_activate_action (controls, "controls.send", NULL))
-    return;
-
-  chiaro_document_send_async (self->document, NULL, on_send_finished, g_object_ref (self));
+  /* The controls send, so that they see their own request through and report it. */
+  if (self->document != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->generation_controls), "controls.send", NULL);
 }
 
 static void
@@ -722,62 +692,15 @@ stop_action (GtkWidget  *widget,
 }
 
 static void
-on_reference_added (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(ChiaroWindow) self = user_data;
-  ChiaroReference *reference;
-  g_autoptr(GError) error = NULL;
-
-  reference = chiaro_document_add_reference_finish (CHIARO_DOCUMENT (object), result, &error);
-  if (reference == NULL)
-    chiaro_window_show_error (self, error->message);
-}
-
-static void
-on_clipboard_texture (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(ChiaroWindow) self = user_data;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (object), result, &error);
-  if (texture == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        chiaro_window_show_error (self, _("The clipboard holds no image"));
-      return;
-    }
-
-  if (self->document == NULL)
-    return;
-
-  bytes = gdk_texture_save_to_png_bytes (texture);
-  chiaro_document_add_reference_bytes_async (self->document, bytes, _("Pasted image"), NULL,
-                                             NULL, on_reference_added, g_object_ref (self));
-}
-
-static void
 paste_reference_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
   ChiaroWindow *self = CHIARO_WINDOW (widget);
-  GtkWidget *tray = get_slot_child (self->tray_slot);
-
-  if (self->document == NULL)
-    return;
 
   /* The tray pastes files as well as pixels, and says what it could not take. */
-  if (tray != NULL && gtk_widget_activate_action (tray, "tray.paste", NULL))
-    return;
-
-  gdk_clipboard_read_texture_async (gtk_widget_get_clipboard (widget), NULL,
-                                    on_clipboard_texture, g_object_ref (self));
+  if (self->document != NULL)
+    chiaro_reference_tray_paste (self->reference_tray);
 }
 
 static void
@@ -1289,7 +1212,6 @@ on_blank_project_created (GObject      *object,
   g_autoptr(LoadRequest) request = user_data;
   g_autoptr(GError) error = NULL;
   ChiaroWindow *self = request->self;
-  GtkWidget *controls;
 
   request->document = chiaro_document_open_finish (result, &error);
   if (request->document == NULL || !request_is_current (request))
@@ -1303,9 +1225,7 @@ on_blank_project_created (GObject      *object,
   finish_request (request, NULL);
 
   /* Text to image: the prompt is all there is to fill in. */
-  controls = get_slot_child (self->controls_slot);
-  if (controls != NULL)
-    gtk_widget_grab_focus (controls);
+  gtk_widget_grab_focus (GTK_WIDGET (self->generation_controls));
 }
 
 static void
@@ -1504,16 +1424,6 @@ chiaro_window_close_request (GtkWindow *window)
 /* The document */
 
 static void
-set_panel_document (GtkBox         *slot,
-                    ChiaroDocument *document)
-{
-  GtkWidget *panel = get_slot_child (slot);
-
-  if (panel != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (panel), "document"))
-    g_object_set (panel, "document", document, NULL);
-}
-
-static void
 set_document_internal (ChiaroWindow   *self,
                        ChiaroDocument *document,
                        GdkPixbuf      *root_pixbuf)
@@ -1569,9 +1479,9 @@ set_document_internal (ChiaroWindow   *self,
                              document != NULL ? chiaro_document_get_sends (document) : NULL);
 
   chiaro_history_strip_set_document (self->history_strip, document);
-  set_panel_document (self->conversation_slot, document);
-  set_panel_document (self->tray_slot, document);
-  set_panel_document (self->controls_slot, document);
+  chiaro_conversation_view_set_document (self->conversation_view, document);
+  chiaro_reference_tray_set_document (self->reference_tray, document);
+  chiaro_generation_controls_set_document (self->generation_controls, document);
 
   update_title (self);
   update_canvas (self);
@@ -1857,9 +1767,9 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, compare_label);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, history_strip);
-  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, conversation_slot);
-  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, tray_slot);
-  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, controls_slot);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, conversation_view);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, reference_tray);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroWindow, generation_controls);
   gtk_widget_class_bind_template_callback (widget_class, on_key_page_saved);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_compare);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_error);
