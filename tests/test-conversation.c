@@ -536,6 +536,65 @@ test_failure_and_retry (Fixture       *f,
   g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 2);
 }
 
+static void
+on_view_error (ChiaroConversationView *view,
+               const char             *message,
+               char                  **said)
+{
+  g_free (*said);
+  *said = g_strdup (message);
+}
+
+static gboolean
+has_said (gpointer user_data)
+{
+  char **said = user_data;
+
+  return *said != NULL;
+}
+
+/* A Retry refused before anything is sent (no service set up): the failed row stays, Retry
+ * comes back, and the view says why; nothing reaches the server. */
+static void
+test_retry_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *said = NULL;
+  GtkWidget *row;
+
+  chiaro_mock_server_push_scenario (f->gemini.mock, "prompt-blocked");
+  g_assert_null (send_prompt (f, "Keep this prompt", &error));
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 1);
+  row = found->pdata[0];
+
+  g_signal_connect (f->view, "error", G_CALLBACK (on_view_error), &said);
+  chiaro_document_set_provider (f->document, NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (row, "chat.retry", NULL));
+  g_assert_true (chiaro_test_wait_until (has_said, &said, 30));
+  g_assert_cmpstr (said, ==, "No image service is set up to send to");
+
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_true (found->pdata[0] == row);
+  g_assert_cmpint (row_kind (found, 0), ==, CHIARO_MESSAGE_FAILED);
+  g_assert_nonnull (find_shown_label (row, "Keep this prompt"));
+  g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (f->document)),
+                    ==, 1);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 1);
+
+  /* With the service back, the same row retries. */
+  chiaro_document_set_provider (f->document, f->gemini.provider, "gemini");
+  chiaro_mock_server_push_scenario (f->gemini.mock, "ok");
+  g_assert_true (gtk_widget_activate_action (row, "chat.retry", NULL));
+  g_assert_true (chiaro_test_wait_until (has_model_row, f, 60));
+  g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (f->document)),
+                    ==, 2);
+}
+
 /* An HTTP failure shows its status; Dismiss removes it. */
 static void
 test_dismiss (Fixture       *f,
@@ -631,6 +690,7 @@ main (int   argc,
   ADD ("send", test_send);
   ADD ("variants", test_variants);
   ADD ("failure-and-retry", test_failure_and_retry);
+  ADD ("retry-refused", test_retry_refused);
   ADD ("dismiss", test_dismiss);
   ADD ("stop", test_stop);
 #undef ADD

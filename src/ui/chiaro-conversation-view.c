@@ -56,13 +56,29 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+on_row_error (ChiaroConversationView *self,
+              const char             *message)
+{
+  g_signal_emit (self, signals[ERROR], 0, message);
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
   ChiaroConversationView *self = user_data;
+  GtkWidget *row = chiaro_message_row_new (self->document, CHIARO_MESSAGE (item));
 
-  return chiaro_message_row_new (self->document, CHIARO_MESSAGE (item));
+  g_signal_connect_object (row, "error", G_CALLBACK (on_row_error), self, G_CONNECT_SWAPPED);
+  return row;
 }
 
 static void
@@ -224,6 +240,20 @@ chiaro_conversation_view_class_init (ChiaroConversationViewClass *klass)
     g_param_spec_object ("document", NULL, NULL, CHIARO_TYPE_DOCUMENT,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ChiaroConversationView::error:
+   * @self: the view
+   * @message: what went wrong, translated
+   *
+   * An action in a message (Retry) was refused before anything was sent.
+   */
+  signals[ERROR] =
+    g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "conversation-view");

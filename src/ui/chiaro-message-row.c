@@ -71,21 +71,14 @@ struct _ChiaroMessageRow
 
 G_DEFINE_FINAL_TYPE (ChiaroMessageRow, chiaro_message_row, GTK_TYPE_LIST_BOX_ROW)
 
+enum {
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Helpers */
-
-static void
-on_retry_ready (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(ChiaroSend) send = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* A failure is a new failed message in the conversation; nothing else to say here. */
-  send = chiaro_document_send_finish (CHIARO_DOCUMENT (source), result, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Retry failed: %s", error->message);
-}
 
 static void
 update_actions (ChiaroMessageRow *self)
@@ -100,6 +93,27 @@ update_actions (ChiaroMessageRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.retry", failed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.dismiss", failed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.edit-prompt", failed);
+}
+
+static void
+on_retry_ready (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ChiaroMessageRow) self = user_data;
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A send that started took this message's place, and its failure is a failed message of
+   * its own. What was refused before anything was sent (no key) leaves this row in the
+   * conversation: Retry comes back and the reason is said through "error". */
+  send = chiaro_document_send_finish (CHIARO_DOCUMENT (source), result, &error);
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      gtk_widget_get_parent (GTK_WIDGET (self)) == NULL)
+    return;
+
+  update_actions (self);
+  g_signal_emit (self, signals[ERROR], 0, error->message);
 }
 
 /* The size an image of @width × @height takes with its long side @size. */
@@ -593,7 +607,7 @@ retry_action (GtkWidget  *widget,
   gtk_widget_action_set_enabled (widget, "chat.retry", FALSE);
   gtk_widget_action_set_enabled (widget, "chat.dismiss", FALSE);
   chiaro_document_retry_async (self->document, chiaro_message_get_send (self->message), NULL,
-                               on_retry_ready, NULL);
+                               on_retry_ready, g_object_ref (self));
 }
 
 static void
@@ -640,6 +654,20 @@ chiaro_message_row_class_init (ChiaroMessageRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = chiaro_message_row_dispose;
+
+  /**
+   * ChiaroMessageRow::error:
+   * @self: the row
+   * @message: what went wrong, translated
+   *
+   * A Retry was refused before anything was sent; the window shows it in a toast.
+   */
+  signals[ERROR] =
+    g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (CHIARO_TYPE_THUMBNAIL);
 
