@@ -1,0 +1,34 @@
+/* bench-util.h — what every benchmark shares: medians, timing, the results-table row
+ *
+ * Copyright 2026 The Chiaro authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The median of @n values (sorts @values in place). */
+double      bench_median            (double     *values,
+                                     guint       n);
+
+/* Milliseconds since @start_us (a g_get_monotonic_time() value). */
+double      bench_elapsed_ms        (gint64      start_us);
+
+/* Prints the header of the results table once per process. */
+void        bench_print_header      (void);
+
+/* Prints one row: | figure | value | goal | pass/FAIL | machine | date |. The machine is
+ * the processor count and model name, the date today's (local). */
+void        bench_print_row         (const char *figure,
+                                     const char *value,
+                                     const char *goal,
+                                     gboolean    pass);
+
+/* A memory figure of this process from /proc/self/status ("VmRSS", "VmHWM") in MB, 0 when
+ * unknown. */
+double      bench_status_mb         (const char *key);
+
+G_END_DECLS
