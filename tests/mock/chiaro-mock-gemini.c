@@ -1149,9 +1149,15 @@ make_answer (ChiaroMockPlan    *plan,
     g_ptr_array_add (answer->parts,
                      inline_part (chiaro_mock_images_format_mime_type (format), g_strdup (""),
                                   FALSE));
-  else if (g_str_equal (scenario, "huge-dimensions"))
+  else if (g_str_equal (scenario, "huge-dimensions") || g_str_equal (scenario, "wide-image")
+           || g_str_equal (scenario, "zero-dimensions"))
     {
-      g_autoptr(GBytes) bytes = chiaro_mock_images_png_header (50000, 50000);
+      g_autoptr(GBytes) bytes = NULL;
+
+      bytes = g_str_equal (scenario, "huge-dimensions")
+              ? chiaro_mock_images_png_header (50000, 50000)
+              : g_str_equal (scenario, "wide-image") ? chiaro_mock_images_png_header (50000, 1)
+              : chiaro_mock_images_png_header (0, 0);
 
       g_ptr_array_add (answer->parts,
                        inline_part ("image/png",

@@ -419,9 +419,13 @@ make_images (ChiaroMockPlan    *plan,
       bytes = g_bytes_new_static ("This is not an image.\n", 22);
       g_ptr_array_add (urls, data_url (mime_type, bytes));
     }
-  else if (g_str_equal (scenario, "huge-dimensions"))
+  else if (g_str_equal (scenario, "huge-dimensions") || g_str_equal (scenario, "wide-image")
+           || g_str_equal (scenario, "zero-dimensions"))
     {
-      bytes = chiaro_mock_images_png_header (50000, 50000);
+      bytes = g_str_equal (scenario, "huge-dimensions")
+              ? chiaro_mock_images_png_header (50000, 50000)
+              : g_str_equal (scenario, "wide-image") ? chiaro_mock_images_png_header (50000, 1)
+              : chiaro_mock_images_png_header (0, 0);
       g_ptr_array_add (urls, data_url ("image/png", bytes));
     }
   else

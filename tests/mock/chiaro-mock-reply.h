@@ -30,6 +30,7 @@ typedef struct
   gsize             reset_after;  /* RESET: body bytes written before the connection drops */
   gboolean          requeue_ok;   /* a redirect: the next request is answered "ok" */
   gboolean          compressible; /* may be gzipped if the client accepts it */
+  gboolean          unrecorded;   /* too large to keep a copy in the request's record */
 } ChiaroMockReply;
 
 ChiaroMockReply *chiaro_mock_reply_new              (guint                status);

@@ -48,6 +48,8 @@ static const ChiaroMockScenario scenarios[] = {
   { "not-an-image", CHIARO_MOCK_SCENARIO_CONTENT, "base64 of plain text labelled as an image" },
   { "zero-size-image", CHIARO_MOCK_SCENARIO_CONTENT, "inlineData.data empty" },
   { "huge-dimensions", CHIARO_MOCK_SCENARIO_CONTENT, "a PNG whose header says 50000x50000" },
+  { "wide-image", CHIARO_MOCK_SCENARIO_CONTENT, "a PNG whose header says 50000x1" },
+  { "zero-dimensions", CHIARO_MOCK_SCENARIO_CONTENT, "a PNG whose header says 0x0" },
   { "openai-image-field", CHIARO_MOCK_SCENARIO_CONTENT, "OpenAI routes: message.image {url}" },
   { "openai-content-parts", CHIARO_MOCK_SCENARIO_CONTENT,
     "OpenAI routes: content array with an image_url part" },
@@ -79,6 +81,12 @@ static const ChiaroMockScenario scenarios[] = {
   { "stall", CHIARO_MOCK_SCENARIO_TRANSPORT, "never answers (until the server is disposed)" },
   { "slow", CHIARO_MOCK_SCENARIO_TRANSPORT, "a good answer trickled in 20 chunks, 50 ms apart" },
   { "redirect", CHIARO_MOCK_SCENARIO_TRANSPORT, "307 to the same URL, which then answers ok" },
+  { "redirect-elsewhere", CHIARO_MOCK_SCENARIO_TRANSPORT,
+    "307 to the same path on another origin (localhost instead of 127.0.0.1)" },
+  { "huge-body", CHIARO_MOCK_SCENARIO_TRANSPORT,
+    "a 200 MB chunked answer, streamed from one 1 MiB piece (never held whole)" },
+  { "huge-body-length", CHIARO_MOCK_SCENARIO_TRANSPORT,
+    "the same 200 MB answer with its Content-Length" },
 };
 
 const ChiaroMockScenario *

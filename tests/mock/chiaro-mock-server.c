@@ -35,6 +35,9 @@
 
 #define SLOW_CHUNKS 20
 #define SLOW_INTERVAL_MS 50
+/* "huge-body": 200 MB sent as one 1 MiB piece again and again, so the mock holds 1 MiB. */
+#define HUGE_BODY_SIZE (200 * 1000 * 1000)
+#define HUGE_PIECE_SIZE (1024 * 1024)
 
 /* How often each "NAMExN" scenario was used. Workers update it, and may outlive the server,
  * so it is reference counted apart from it. */
@@ -121,6 +124,7 @@ typedef struct
   ChiaroMockRoute    route;
   char              *model_id;        /* (nullable) from the path */
   char              *path_and_query;
+  char              *elsewhere;       /* this server under another name: http://localhost:PORT */
   GBytes            *body;
   char              *api_key;         /* (nullable) x-goog-api-key or ?key= */
   char              *bearer;          /* (nullable) Authorization: Bearer */
@@ -148,6 +152,7 @@ job_free (Job *job)
 {
   g_free (job->model_id);
   g_free (job->path_and_query);
+  g_free (job->elsewhere);
   g_bytes_unref (job->body);
   g_free (job->api_key);
   g_free (job->bearer);
@@ -357,6 +362,36 @@ make_slow (ChiaroMockReply *reply)
   reply->compressible = FALSE;
 }
 
+/* The start of an answer whose image data never ends: one piece, referenced again and again
+ * (the chunk list holds references, not copies), up to HUGE_BODY_SIZE. */
+static ChiaroMockReply *
+huge_reply (gboolean chunked)
+{
+  static const char head[] = "{\"candidates\": [{\"content\": {\"role\": \"model\", \"parts\": "
+                             "[{\"inlineData\": {\"mimeType\": \"image/png\", \"data\": \"";
+  ChiaroMockReply *reply = chiaro_mock_reply_new (200);
+  g_autoptr(GBytes) piece = NULL;
+  guint8 *filler = g_malloc (HUGE_PIECE_SIZE);
+  gsize size = strlen (head);
+
+  memset (filler, 'A', HUGE_PIECE_SIZE);
+  piece = g_bytes_new_take (filler, HUGE_PIECE_SIZE);
+  chiaro_mock_reply_add_header (reply, "Content-Type", "application/json; charset=UTF-8");
+  g_ptr_array_add (reply->chunks, g_bytes_new_static (head, strlen (head)));
+  while (size + HUGE_PIECE_SIZE <= HUGE_BODY_SIZE)
+    {
+      g_ptr_array_add (reply->chunks, g_bytes_ref (piece));
+      size += HUGE_PIECE_SIZE;
+    }
+  if (size < HUGE_BODY_SIZE)
+    g_ptr_array_add (reply->chunks, g_bytes_new_from_bytes (piece, 0, HUGE_BODY_SIZE - size));
+  reply->chunked = chunked;
+  reply->compressible = FALSE;
+  reply->unrecorded = TRUE;
+
+  return reply;
+}
+
 static void
 process (GTask        *task,
          gpointer      source_object,
@@ -448,6 +483,23 @@ process (GTask        *task,
       chiaro_mock_reply_append_string (job->reply, g_strdup ("<HTML><HEAD><TITLE>Temporary "
                                                              "Redirect</TITLE></HEAD></HTML>\n"));
       job->reply->requeue_ok = TRUE;
+      return;
+    }
+
+  /* The same path on another origin: a client that follows it sends the request (and the
+   * key) to "another host", which this same server records. */
+  if (g_str_equal (job->scenario, "redirect-elsewhere"))
+    {
+      job->reply = chiaro_mock_reply_new (307);
+      chiaro_mock_reply_add_header (job->reply, "Location",
+                                    g_strconcat (job->elsewhere, job->path_and_query, NULL));
+      chiaro_mock_reply_append_string (job->reply, g_strdup ("Moved\n"));
+      return;
+    }
+
+  if (g_str_equal (job->scenario, "huge-body") || g_str_equal (job->scenario, "huge-body-length"))
+    {
+      job->reply = huge_reply (g_str_equal (job->scenario, "huge-body"));
       return;
     }
 
@@ -700,6 +752,7 @@ on_processed (GObject      *source_object,
   exchange->reply = g_steal_pointer (&job->reply);
   exchange->record->response = job->response != NULL
                                ? g_bytes_ref (job->response)
+                               : exchange->reply->unrecorded ? NULL
                                : chiaro_mock_reply_dup_body (exchange->reply);
 
   if (self->delay_ms > 0 && exchange->reply->ending != CHIARO_MOCK_ENDING_STALL)
@@ -1082,6 +1135,7 @@ on_request (SoupServer        *soup,
   job->path_and_query = g_uri_get_query (uri) != NULL
                         ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
                         : g_strdup (g_uri_get_path (uri));
+  job->elsewhere = g_strdup_printf ("http://localhost:%u", chiaro_mock_server_get_port (self));
   job->body = g_bytes_ref (body);
   read_credentials (headers, record, &job->api_key, &job->bearer);
   accept_encoding = soup_message_headers_get_list (headers, "Accept-Encoding");
