@@ -24,7 +24,12 @@
  *   accepted. A connection lost after the answer started is retried like one lost before
  *   it: the server may have done, and billed, the work, but the answer is gone and the user
  *   asked for an image.
- * - Redirects are not followed, so a request carrying a key never goes somewhere else.
+ * - Redirects are not left to libsoup (SOUP_MESSAGE_NO_REDIRECT), which would send every
+ *   header, the key included, wherever the Location points. The client follows a 307 or 308
+ *   itself (the same method and body, as those statuses require) only to the same origin
+ *   (scheme, host and port), at most MAX_REDIRECTS times; a redirect to another origin is
+ *   refused with CHIARO_API_ERROR_INSECURE_ENDPOINT, so a request carrying a key never goes
+ *   somewhere else. Other 3xx statuses go back to the caller as an unexpected answer.
  *
  * Each attempt has its own cancellable, cancelled by the attempt's timeout or (through a
  * GSource, so from any thread and never inside a "cancelled" emission) by the caller's.
@@ -54,6 +59,8 @@
 #define MIN_READ_SIZE 4096
 /* Error envelopes take a few hundred bytes: larger bodies are not searched for hints. */
 #define MAX_ERROR_BODY_SIZE (64 * 1024)
+/* Same-origin 307/308 redirects followed for one request; a loop ends after these. */
+#define MAX_REDIRECTS 5
 /* Longer server delays are treated as "too long" without overflowing. */
 #define MAX_PARSED_DELAY_MS ((gint64) G_MAXUINT32)
 
@@ -113,6 +120,7 @@ typedef struct
 
   /* the current attempt, all owned */
   guint                   attempt;
+  guint                   redirects;
   SoupMessage            *msg;
   GCancellable           *attempt_cancellable;
   GSource                *timeout_source;
@@ -837,6 +845,77 @@ on_read (GObject      *source,
   post_read_next (task);
 }
 
+static int
+uri_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+static gboolean
+uri_same_origin (GUri *a,
+                 GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0
+         && g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL
+         && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
+         && uri_port (a) == uri_port (b);
+}
+
+/* A 3xx with a Location: followed when it is a 307/308 to the same origin, refused when it
+ * leads elsewhere. FALSE leaves the answer to the caller (an unexpected status). */
+static gboolean
+post_handle_redirect (GTask *task)
+{
+  PostState *state = g_task_get_task_data (task);
+  guint status = soup_message_get_status (state->msg);
+  const char *location;
+  g_autoptr(GUri) target = NULL;
+
+  location = soup_message_headers_get_one (soup_message_get_response_headers (state->msg),
+                                           "Location");
+  if (location == NULL)
+    return FALSE;
+  target = g_uri_parse_relative (state->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (target == NULL)
+    return FALSE;
+
+  if (!uri_same_origin (state->uri, target))
+    {
+      g_autofree char *message = NULL;
+      GError *error = NULL;
+
+      g_debug ("Attempt %u: status %u to another origin, refused", state->attempt, status);
+      /* Translators: %s is a server's name, such as "example.com". */
+      message = g_strdup_printf (_("The server sent the request on to another server (%s). "
+                                   "Chiaro did not follow, so the API key was not sent there. "
+                                   "Check the server address in Preferences."),
+                                 g_uri_get_host (target) != NULL ? g_uri_get_host (target)
+                                 : g_uri_get_scheme (target));
+      chiaro_api_error_set (&error, CHIARO_API_ERROR_INSECURE_ENDPOINT, message, NULL,
+                            (int) status, "REDIRECT");
+      chiaro_api_error_set_attempts (error, state->attempt);
+      post_return_error (task, error);
+      return TRUE;
+    }
+
+  if ((status != 307 && status != 308) || state->redirects >= MAX_REDIRECTS)
+    return FALSE;
+
+  g_debug ("Attempt %u: status %u, following it on the same server", state->attempt, status);
+  state->redirects++;
+  g_uri_unref (state->uri);
+  state->uri = g_steal_pointer (&target);
+  post_state_clear_attempt (state);
+  /* The same attempt, sent again: a redirect is not a failure. */
+  state->attempt--;
+  post_start_attempt (task);
+  return TRUE;
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -862,6 +941,10 @@ on_sent (GObject      *source,
 
   g_debug ("Attempt %u: status %u, Content-Length %" G_GOFFSET_FORMAT,
            state->attempt, soup_message_get_status (state->msg), content_length);
+
+  if (SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (state->msg))
+      && post_handle_redirect (task))
+    return;
 
   if (content_length > 0 && (guint64) content_length > state->max_body_size)
     {

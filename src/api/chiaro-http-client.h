@@ -14,7 +14,11 @@ G_BEGIN_DECLS
 #define CHIARO_HTTP_DEFAULT_TIMEOUT_S     300
 #define CHIARO_HTTP_BACKOFF_BASE_MS       1000
 #define CHIARO_HTTP_BACKOFF_CAP_MS        60000
-/* Larger answers are refused: a 4K PNG in base64 is about 40 MB. */
+/* Larger answers are refused, before they are held whole. The largest image an answer can
+ * carry is a 4K 21:9 one, 6336 × 2688 (REFERENCE §2.4): 51 MB of RGB, so even a PNG that does
+ * not compress at all is about 68 MB in base64 (a typical one is 10–40 MB). 128 MiB leaves
+ * room for that worst case plus draft (thought) images and text, and is still far from what
+ * would hurt a desktop. */
 #define CHIARO_HTTP_MAX_BODY_SIZE         (128 * 1024 * 1024)
 
 typedef enum
