@@ -928,6 +928,27 @@ store_answer_thread (GTask        *task,
       return;
     }
 
+  /* The final image is probed before anything is stored: an answer that fails here leaves
+   * no file behind in images/ (the history and the folder stay as they were). */
+  /* Translators: how an image the model sent back is named in error messages */
+  probe = chiaro_image_new_from_bytes (final->data, _("the answer"), &error);
+  if (probe == NULL)
+    {
+      GError *api_error = NULL;
+
+      chiaro_api_error_set (&api_error, CHIARO_API_ERROR_BAD_RESPONSE,
+                            g_error_matches (error, CHIARO_CODEC_ERROR,
+                                             CHIARO_CODEC_ERROR_TOO_LARGE)
+                            ? _("The model sent an image too large to open. Try again, or "
+                                "choose a smaller size.")
+                            : _("The model sent an image that cannot be opened. Try again."),
+                            error->message, 0, "BAD_IMAGE");
+      chiaro_api_error_set_attempts (api_error, job->result->attempts);
+      g_error_free (error);
+      g_task_return_error (task, api_error);
+      return;
+    }
+
   /* The store writes each image before anyone hears of it; when the disk refuses, it keeps
    * the bytes in memory and the next save reports the error and tries again. */
   for (guint i = 0; i < content->parts->len; i++)
@@ -949,14 +970,6 @@ store_answer_thread (GTask        *task,
         g_debug ("image kept in memory: %s", write_error->message);
     }
   g_ptr_array_add (hashes, NULL);
-
-  /* Translators: how an image the model sent back is named in error messages */
-  probe = chiaro_image_new_from_bytes (final->data, _("the answer"), &error);
-  if (probe == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
 
   job->mime_type = g_strdup (chiaro_image_get_mime_type (probe));
   job->width = chiaro_image_get_width (probe);
