@@ -194,7 +194,7 @@ chiaro_part_new_from_json (JsonObject  *object,
       if (data == NULL || !decode_base64 (data, &bytes))
         {
           chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
-                                _("The answer contained an image that could not be read."),
+                                _("The model sent an image Chiaro cannot read. Try again."),
                                 "inlineData.data is missing or not base64", 0, NULL);
           return NULL;
         }

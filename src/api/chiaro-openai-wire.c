@@ -624,7 +624,7 @@ chiaro_openai_parse_response (GBytes  *body,
   if (found.bad_base64)
     {
       chiaro_api_error_set (error, CHIARO_API_ERROR_BAD_RESPONSE,
-                            _("The answer contained an image that could not be read."),
+                            _("The model sent an image Chiaro cannot read. Try again."),
                             "an image data URL is not base64", 0, finish_reason);
       return NULL;
     }

@@ -700,7 +700,8 @@ chiaro_wire_set_status_error (GError     **error,
     {
     case 400:
       code = CHIARO_API_ERROR_INVALID_REQUEST;
-      message = g_strdup (_("The server did not accept the request."));
+      message = g_strdup (_("The server did not accept the request. Check the model, the "
+                            "options and the references, then try again."));
       break;
 
     case 401:
@@ -976,8 +977,12 @@ chiaro_wire_set_finish_error (GError     **error,
       break;
 
     case CHIARO_API_ERROR_RECITATION:
-      message = g_strdup (_("The model withheld the result because it was too close to "
-                            "existing material. Try a more original description."));
+      if (g_strcmp0 (finish_reason, "IMAGE_RECITATION") == 0)
+        message = g_strdup (_("The model withheld the image because it was too close to "
+                              "existing images. Try a more original description."));
+      else
+        message = g_strdup (_("The model withheld the result because it was too close to "
+                              "existing material. Try a more original description."));
       break;
 
     case CHIARO_API_ERROR_NO_IMAGE:
@@ -996,7 +1001,14 @@ chiaro_wire_set_finish_error (GError     **error,
 
     case CHIARO_API_ERROR_MODEL_FAILED:
     default:
-      message = g_strdup (_("The model could not finish the image. Try again."));
+      if (g_strcmp0 (finish_reason, "IMAGE_OTHER") == 0)
+        message = g_strdup (_("The model could not finish the image for this prompt. Try "
+                              "again, or change the prompt."));
+      else if (g_strcmp0 (finish_reason, "MALFORMED_RESPONSE") == 0)
+        message = g_strdup (_("The model’s answer was malformed, so it could not finish the "
+                              "image. Try again."));
+      else
+        message = g_strdup (_("The model could not finish the image. Try again."));
       break;
     }
 
