@@ -29,7 +29,7 @@
  *   itself (the same method and body, as those statuses require) only to the same origin
  *   (scheme, host and port), at most MAX_REDIRECTS times; a redirect to another origin is
  *   refused with CHIARO_API_ERROR_INSECURE_ENDPOINT, so a request carrying a key never goes
- *   somewhere else. Other 3xx statuses go back to the caller as an unexpected answer.
+ *   somewhere else. Other 3xx statuses (never followed) go back to the caller as they are.
  *
  * Each attempt has its own cancellable, cancelled by the attempt's timeout or (through a
  * GSource, so from any thread and never inside a "cancelled" emission) by the caller's.
@@ -865,8 +865,8 @@ uri_same_origin (GUri *a,
          && uri_port (a) == uri_port (b);
 }
 
-/* A 3xx with a Location: followed when it is a 307/308 to the same origin, refused when it
- * leads elsewhere. FALSE leaves the answer to the caller (an unexpected status). */
+/* A 307/308 with a Location: followed to the same origin, refused when it leads elsewhere.
+ * FALSE leaves the answer to the caller (an unexpected status). */
 static gboolean
 post_handle_redirect (GTask *task)
 {
@@ -881,6 +881,10 @@ post_handle_redirect (GTask *task)
     return FALSE;
   target = g_uri_parse_relative (state->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
   if (target == NULL)
+    return FALSE;
+
+  /* Only 307 and 308 would be followed with the body; other 3xx go back as they are. */
+  if (status != 307 && status != 308)
     return FALSE;
 
   if (!uri_same_origin (state->uri, target))
@@ -902,7 +906,7 @@ post_handle_redirect (GTask *task)
       return TRUE;
     }
 
-  if ((status != 307 && status != 308) || state->redirects >= MAX_REDIRECTS)
+  if (state->redirects >= MAX_REDIRECTS)
     return FALSE;
 
   g_debug ("Attempt %u: status %u, following it on the same server", state->attempt, status);
