@@ -156,6 +156,7 @@ test_round_trip (Fixture       *f,
   ChiaroPreset *second;
   ChiaroPreset *again;
   g_autofree char *mine_id = NULL;
+  g_autoptr(ChiaroPreset) held = NULL;
   GStatBuf st;
 
   g_assert_true (load (library, &error));
@@ -210,6 +211,7 @@ test_round_trip (Fixture       *f,
   g_assert_null (chiaro_preset_get_image_size (item (reloaded, 10)));
 
   /* Removing, saved, reloaded. */
+  held = g_object_ref (again);
   g_assert_true (chiaro_preset_library_remove (reloaded, again, &error));
   g_assert_no_error (error);
   g_assert_false (chiaro_preset_library_remove (reloaded, again, &error));

@@ -746,8 +746,9 @@ chiaro_export_format_from_string (const char         *name,
  * chiaro_export_metadata_new_for_entry:
  * @entry: an entry in a history
  *
- * Returns: (transfer full): the prompts root → @entry, @entry's model, and whether the
- *   chain starts from a photo
+ * Returns: (transfer full) (nullable): the prompts root → @entry, @entry's model, and
+ *   whether the chain starts from a photo; %NULL for the root, which is the photo as opened
+ *   (or nothing) and has no provenance to state
  */
 ChiaroExportMetadata *
 chiaro_export_metadata_new_for_entry (ChiaroHistoryEntry *entry)
@@ -758,6 +759,9 @@ chiaro_export_metadata_new_for_entry (ChiaroHistoryEntry *entry)
 
   g_return_val_if_fail (CHIARO_IS_HISTORY_ENTRY (entry), NULL);
 
+  turn = chiaro_history_entry_get_turn (entry);
+  if (turn == NULL)
+    return NULL;
   for (ChiaroHistoryEntry *e = entry; e != NULL; e = chiaro_history_entry_get_parent (e))
     {
       ChiaroTurn *t = chiaro_history_entry_get_turn (e);
@@ -767,7 +771,6 @@ chiaro_export_metadata_new_for_entry (ChiaroHistoryEntry *entry)
       root = e;
     }
   g_ptr_array_add (prompts, NULL);
-  turn = chiaro_history_entry_get_turn (entry);
 
   return chiaro_export_metadata_new ((const char * const *) prompts->pdata,
                                      turn != NULL ? turn->model_id : NULL,
