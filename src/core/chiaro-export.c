@@ -159,9 +159,6 @@ encode (GdkPixbuf                  *pixbuf,
 
   switch (settings->format)
     {
-    case CHIARO_EXPORT_FORMAT_PNG:
-      ok = gdk_pixbuf_save_to_bufferv (pixbuf, &buffer, &size, "png", NULL, NULL, error);
-      break;
     case CHIARO_EXPORT_FORMAT_JPEG:
       flat = flatten (pixbuf);
       ok = gdk_pixbuf_save_to_bufferv (flat, &buffer, &size, "jpeg", keys, values, error);
@@ -169,8 +166,10 @@ encode (GdkPixbuf                  *pixbuf,
     case CHIARO_EXPORT_FORMAT_WEBP:
       ok = gdk_pixbuf_save_to_bufferv (pixbuf, &buffer, &size, "webp", keys, values, error);
       break;
+    case CHIARO_EXPORT_FORMAT_PNG:
     default:
-      g_assert_not_reached ();
+      ok = gdk_pixbuf_save_to_bufferv (pixbuf, &buffer, &size, "png", NULL, NULL, error);
+      break;
     }
   if (!ok)
     return NULL;
