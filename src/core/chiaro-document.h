@@ -162,6 +162,44 @@ void                 chiaro_document_retry_async        (ChiaroDocument         
 ChiaroSend          *chiaro_document_send_finish        (ChiaroDocument          *self,
                                                          GAsyncResult            *result,
                                                          GError                 **error);
+/* Draft → final: sends @entry's turn again from @entry's parent with only the image size
+ * changed to @image_size; the answers become siblings of @entry. A pack turn keeps its pack
+ * id and ratio. Finish with chiaro_document_send_finish. Errors: as send_async, and
+ * CHIARO_API_ERROR_UNSUPPORTED_OPTION when the turn's model has no @image_size,
+ * CHIARO_PROJECT_ERROR_INVALID for the root (it has no turn). */
+void                 chiaro_document_rerender_async     (ChiaroDocument          *self,
+                                                         ChiaroHistoryEntry      *entry,
+                                                         const char              *image_size,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+
+/* Social-format pack (chiaro-pack.h): from the cursor, with the document's prompt, tray,
+ * model and options, one send per ratio in @aspect_ratios (each with its own turn: the
+ * ratio set in its options, @variants_per_ratio variants, one shared pack_id), all in
+ * flight together; each is in get_sends at once, so progress shows per ratio. The prompt
+ * moves into the sends as with send_async. @image_size: (nullable): NULL keeps the
+ * document's size. Checked before anything is sent: every ratio and the size must be the
+ * model's (CHIARO_API_ERROR_UNSUPPORTED_OPTION), at least one ratio, no ratio twice
+ * (CHIARO_PROJECT_ERROR_INVALID). Succeeds when at least one ratio produced an image. */
+void                 chiaro_document_send_pack_async    (ChiaroDocument          *self,
+                                                         const char * const      *aspect_ratios,
+                                                         const char              *image_size,
+                                                         guint                    variants_per_ratio,
+                                                         GCancellable            *cancellable,
+                                                         GAsyncReadyCallback      callback,
+                                                         gpointer                 user_data);
+/* Returns: (transfer full) (element-type ChiaroSend): one send per ratio, in @aspect_ratios
+ * order (DONE, or FAILED when that ratio failed). */
+GPtrArray           *chiaro_document_send_pack_finish   (ChiaroDocument          *self,
+                                                         GAsyncResult            *result,
+                                                         GError                 **error);
+/* The estimated total cost of that pack, < 0 when unknown. @image_size: (nullable) */
+double               chiaro_document_estimate_pack_cost (ChiaroDocument          *self,
+                                                         const char * const      *aspect_ratios,
+                                                         const char              *image_size,
+                                                         guint                    variants_per_ratio);
+
 /* Stop: the same as cancelling the send's GCancellable. */
 void                 chiaro_document_cancel_send        (ChiaroDocument          *self,
                                                          ChiaroSend              *send);

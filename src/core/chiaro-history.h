@@ -63,6 +63,11 @@ GListModel         *chiaro_history_get_siblings     (ChiaroHistory      *self);
 GPtrArray          *chiaro_history_dup_variants     (ChiaroHistory      *self,
                                                      ChiaroHistoryEntry *entry);
 
+/* The entries whose turn has @pack_id (every ratio, every variant), in tree order.
+ * Returns: (transfer container) (element-type ChiaroHistoryEntry) */
+GPtrArray          *chiaro_history_dup_pack_entries (ChiaroHistory      *self,
+                                                     const char         *pack_id);
+
 /* Every image hash that an entry names (entry images, turn contents and references, reply
  * contents). Returns: (transfer full): a set of hash strings */
 GHashTable         *chiaro_history_dup_image_hashes (ChiaroHistory      *self);

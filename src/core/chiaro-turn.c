@@ -39,6 +39,7 @@ turn_clear (ChiaroTurn *turn)
   g_clear_pointer (&turn->provider, g_free);
   g_clear_pointer (&turn->content, chiaro_content_unref);
   g_clear_pointer (&turn->content_hashes, g_strfreev);
+  g_clear_pointer (&turn->pack_id, g_free);
 }
 
 static void

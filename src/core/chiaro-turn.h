@@ -36,6 +36,9 @@ typedef struct
                                             * parts without data (see chiaro-stored-content.h) */
   GStrv                    content_hashes; /* (nullable) one hash per image part of content */
   gint64                   created;        /* wall-clock µs (g_get_real_time) */
+  char                    *pack_id;        /* (nullable) shared by every send of one
+                                            * social-format pack (chiaro-pack.h); the sent
+                                            * content adds the re-framing instruction */
 } ChiaroTurn;
 
 /* What one answer brought back, minus the image bytes (they are in the image store).
