@@ -36,6 +36,7 @@
 #include "chiaro-content.h"
 #include "chiaro-image-store.h"
 #include "chiaro-image.h"
+#include "chiaro-pack.h"
 #include "chiaro-project-error.h"
 #include "chiaro-stored-content.h"
 
@@ -1134,7 +1135,17 @@ plan_thread (GTask        *task,
   ChiaroContent *user;
   GError *error = NULL;
 
-  input = chiaro_plan_input_new (job->model, turn->options, turn->prompt);
+  /* A pack's turn keeps the user's prompt; what is sent adds the re-framing instruction. */
+  if (turn->pack_id != NULL && chiaro_generation_options_get_aspect_ratio (turn->options) != NULL)
+    {
+      g_autofree char *composed =
+        chiaro_pack_compose_prompt (turn->prompt,
+                                    chiaro_generation_options_get_aspect_ratio (turn->options));
+
+      input = chiaro_plan_input_new (job->model, turn->options, composed);
+    }
+  else
+    input = chiaro_plan_input_new (job->model, turn->options, turn->prompt);
 
   for (guint i = 0; i < job->history->len; i++)
     {
@@ -1310,7 +1321,8 @@ count_input_images (ChiaroDocument     *self,
   return turn->references->len + (chiaro_history_entry_get_image_hash (parent) != NULL);
 }
 
-static void
+/* Returns: (transfer none): the new send (in self->sends) */
+static ChiaroSend *
 start_operation (ChiaroDocument      *self,
                  ChiaroTurn          *turn,
                  ChiaroHistoryEntry  *parent,
@@ -1410,6 +1422,7 @@ start_operation (ChiaroDocument      *self,
   g_task_set_check_cancellable (plan_task, FALSE);
   g_task_set_task_data (plan_task, job, (GDestroyNotify) plan_job_free);
   g_task_run_in_thread (plan_task, plan_thread);
+  return op->send;
 }
 
 static gboolean
@@ -2912,6 +2925,25 @@ chiaro_document_send_async (ChiaroDocument      *self,
   start_operation (self, turn, parent, NULL, cancellable, callback, user_data);
 }
 
+/* A new turn with @turn's prompt, references, model and pack, and @options. */
+static ChiaroTurn *
+copy_turn (ChiaroTurn                    *turn,
+           const ChiaroGenerationOptions *options)
+{
+  ChiaroTurn *copy;
+
+  copy = chiaro_turn_new (turn->prompt, options, turn->model_id, turn->provider,
+                          turn->n_variants);
+  copy->pack_id = g_strdup (turn->pack_id);
+  for (guint i = 0; i < turn->references->len; i++)
+    {
+      ChiaroTurnReference *reference = g_ptr_array_index (turn->references, i);
+
+      chiaro_turn_add_reference (copy, reference->hash, reference->mime_type, reference->label);
+    }
+  return copy;
+}
+
 /**
  * chiaro_document_resend_async:
  * @self: a document
@@ -2937,14 +2969,7 @@ chiaro_document_resend_async (ChiaroDocument      *self,
   g_return_if_fail (CHIARO_IS_HISTORY_ENTRY (parent));
   g_return_if_fail (turn != NULL);
 
-  copy = chiaro_turn_new (turn->prompt, turn->options, turn->model_id, turn->provider,
-                          turn->n_variants);
-  for (guint i = 0; i < turn->references->len; i++)
-    {
-      ChiaroTurnReference *reference = g_ptr_array_index (turn->references, i);
-
-      chiaro_turn_add_reference (copy, reference->hash, reference->mime_type, reference->label);
-    }
+  copy = copy_turn (turn, turn->options);
 
   if (!entry_is_in_history (self, parent))
     g_set_error_literal (&error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
@@ -3023,6 +3048,338 @@ chiaro_document_send_finish (ChiaroDocument  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * chiaro_document_rerender_async:
+ * @self: a document
+ * @entry: a generated entry of this document
+ * @image_size: the size to render at, such as "4K"
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when every variant has been added or has failed
+ * @user_data: data for @callback
+ *
+ * Draft to final: @entry's turn is sent again from @entry's parent (the same conversation,
+ * references, model and options) with only the image size changed; the answers are
+ * siblings of @entry. Finish with chiaro_document_send_finish().
+ */
+void
+chiaro_document_rerender_async (ChiaroDocument      *self,
+                                ChiaroHistoryEntry  *entry,
+                                const char          *image_size,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(ChiaroGenerationOptions) options = NULL;
+  g_autoptr(ChiaroModelInfo) model = NULL;
+  g_autoptr(ChiaroTurn) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  ChiaroTurn *turn;
+
+  g_return_if_fail (CHIARO_IS_DOCUMENT (self));
+  g_return_if_fail (CHIARO_IS_HISTORY_ENTRY (entry));
+  g_return_if_fail (image_size != NULL);
+
+  turn = chiaro_history_entry_get_turn (entry);
+  if (!entry_is_in_history (self, entry))
+    g_set_error_literal (&error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                         _("That image is no longer in the history"));
+  else if (turn == NULL || chiaro_history_entry_get_parent (entry) == NULL)
+    g_set_error_literal (&error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                         _("The original image cannot be rendered again"));
+  if (error == NULL)
+    {
+      options = chiaro_generation_options_copy (turn->options);
+      g_free (options->image_size);
+      options->image_size = g_strdup (image_size);
+      model = lookup_model (self, turn->model_id);
+      copy = copy_turn (turn, options);
+    }
+  if (error != NULL ||
+      !chiaro_generation_options_validate (options, model, 0, &error) ||
+      !check_can_send (self, copy, &error))
+    {
+      g_task_report_error (self, callback, user_data, start_operation,
+                           g_steal_pointer (&error));
+      return;
+    }
+
+  start_operation (self, copy, chiaro_history_entry_get_parent (entry), NULL, cancellable,
+                   callback, user_data);
+}
+
+/* Packs */
+
+typedef struct
+{
+  GTask     *task;          /* (owned) */
+  GPtrArray *sends;         /* (element-type ChiaroSend) in ratio order */
+  GError    *first_error;   /* (nullable) */
+  guint      n_outstanding;
+  guint      n_succeeded;
+} PackOperation;
+
+static void
+pack_operation_free (PackOperation *pack)
+{
+  g_clear_object (&pack->task);
+  g_clear_pointer (&pack->sends, g_ptr_array_unref);
+  g_clear_error (&pack->first_error);
+  g_free (pack);
+}
+
+static void
+on_pack_send_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PackOperation *pack = user_data;
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+
+  send = chiaro_document_send_finish (CHIARO_DOCUMENT (source), result, &error);
+  if (send != NULL)
+    pack->n_succeeded++;
+  else if (pack->first_error == NULL || error_is_cancelled (pack->first_error))
+    {
+      g_clear_error (&pack->first_error);
+      pack->first_error = g_steal_pointer (&error);
+    }
+
+  if (--pack->n_outstanding > 0)
+    return;
+
+  if (pack->n_succeeded > 0)
+    g_task_return_pointer (pack->task, g_ptr_array_ref (pack->sends),
+                           (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (pack->task, g_steal_pointer (&pack->first_error));
+  pack_operation_free (pack);
+}
+
+static gboolean
+check_pack (ChiaroDocument      *self,
+            const char * const  *aspect_ratios,
+            const char          *image_size,
+            GError             **error)
+{
+  g_autoptr(ChiaroModelInfo) model = lookup_model (self, self->model_id);
+  ChiaroHistoryEntry *cursor = chiaro_history_get_cursor (self->history);
+  guint n = aspect_ratios != NULL ? g_strv_length ((char **) aspect_ratios) : 0;
+
+  if (n == 0)
+    {
+      g_set_error_literal (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                           _("Choose at least one aspect ratio for the pack"));
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_copy (self->options);
+
+      if (g_strcmp0 (aspect_ratios[i], "auto") == 0 || *aspect_ratios[i] == '\0')
+        {
+          g_set_error_literal (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                               _("Every image of a pack needs an aspect ratio"));
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (aspect_ratios[i], aspect_ratios[j]) == 0)
+          {
+            g_set_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                         _("The aspect ratio %s is in the pack twice"), aspect_ratios[i]);
+            return FALSE;
+          }
+      g_free (options->aspect_ratio);
+      options->aspect_ratio = g_strdup (aspect_ratios[i]);
+      if (image_size != NULL)
+        {
+          g_free (options->image_size);
+          options->image_size = g_strdup (image_size);
+        }
+      if (!chiaro_generation_options_validate (options, model, 0, error))
+        return FALSE;
+    }
+
+  /* The instruction alone is enough when there is an image to re-frame. */
+  if (is_blank (self->prompt) &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->references)) == 0 &&
+      (cursor == NULL || chiaro_history_entry_get_image_hash (cursor) == NULL))
+    {
+      g_set_error_literal (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                           _("There is nothing to re-frame: write a prompt or add a reference"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * chiaro_document_send_pack_async:
+ * @self: a document
+ * @aspect_ratios: the ratios, one send each
+ * @image_size: (nullable): the size of every image; %NULL keeps the document's
+ * @variants_per_ratio: variants of each ratio (1…8); 0 takes the document's n-variants
+ * @cancellable: (nullable): stops every send of the pack
+ * @callback: called when every send has finished
+ * @user_data: data for @callback
+ *
+ * Sends a social-format pack from the cursor: for each ratio a send with its own turn (the
+ * document's prompt, tray, model and options, that ratio, the pack's id), all in flight
+ * together. The content sent adds the re-framing instruction (chiaro_pack_compose_prompt())
+ * to the prompt; the turns keep the prompt as typed.
+ */
+void
+chiaro_document_send_pack_async (ChiaroDocument      *self,
+                                 const char * const  *aspect_ratios,
+                                 const char          *image_size,
+                                 guint                variants_per_ratio,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) turns = NULL;
+  g_autofree char *pack_id = NULL;
+  ChiaroHistoryEntry *parent;
+  PackOperation *pack;
+  guint n_references;
+
+  g_return_if_fail (CHIARO_IS_DOCUMENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (self->closed || self->closing)
+    g_set_error_literal (&error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                         _("The project is closed"));
+  else if (self->provider == NULL)
+    g_set_error_literal (&error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID,
+                         _("No image service is set up to send to"));
+  if (error != NULL || !check_pack (self, aspect_ratios, image_size, &error))
+    {
+      g_task_report_error (self, callback, user_data, chiaro_document_send_pack_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+
+  if (variants_per_ratio == 0)
+    variants_per_ratio = self->n_variants;
+  variants_per_ratio = CLAMP (variants_per_ratio, 1, MAX_VARIANTS);
+  parent = chiaro_history_get_cursor (self->history);
+  pack_id = g_uuid_string_random ();
+  n_references = g_list_model_get_n_items (G_LIST_MODEL (self->references));
+
+  turns = g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_turn_unref);
+  for (guint i = 0; aspect_ratios[i] != NULL; i++)
+    {
+      g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_copy (self->options);
+      ChiaroTurn *turn;
+
+      g_free (options->aspect_ratio);
+      options->aspect_ratio = g_strdup (aspect_ratios[i]);
+      if (image_size != NULL)
+        {
+          g_free (options->image_size);
+          options->image_size = g_strdup (image_size);
+        }
+      turn = chiaro_turn_new (self->prompt, options, self->model_id, self->provider_name,
+                              variants_per_ratio);
+      turn->pack_id = g_strdup (pack_id);
+      for (guint j = 0; j < n_references; j++)
+        {
+          g_autoptr(ChiaroReference) reference =
+            g_list_model_get_item (G_LIST_MODEL (self->references), j);
+
+          chiaro_turn_add_reference (turn, chiaro_reference_get_hash (reference),
+                                     chiaro_reference_get_mime_type (reference),
+                                     chiaro_reference_get_label (reference));
+        }
+      g_ptr_array_add (turns, turn);
+    }
+
+  pack = g_new0 (PackOperation, 1);
+  pack->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (pack->task, chiaro_document_send_pack_async);
+  g_task_set_name (pack->task, "[chiaro] send a pack");
+  g_task_set_check_cancellable (pack->task, FALSE);
+  pack->sends = g_ptr_array_new_with_free_func (g_object_unref);
+  pack->n_outstanding = turns->len;
+
+  chiaro_document_set_prompt (self, "");
+  for (guint i = 0; i < turns->len; i++)
+    {
+      ChiaroSend *send = start_operation (self, g_ptr_array_index (turns, i), parent, NULL,
+                                          cancellable, on_pack_send_done, pack);
+
+      g_ptr_array_add (pack->sends, g_object_ref (send));
+    }
+}
+
+/**
+ * chiaro_document_send_pack_finish:
+ * @self: a document
+ * @result: the result given to the callback
+ * @error: where to put the error
+ *
+ * Returns: (transfer full) (element-type ChiaroSend) (nullable): the sends, one per ratio
+ *   in the order given (each DONE, or FAILED when that ratio produced nothing); %NULL with
+ *   the first error when no ratio produced an image
+ */
+GPtrArray *
+chiaro_document_send_pack_finish (ChiaroDocument  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (CHIARO_IS_DOCUMENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * chiaro_document_estimate_pack_cost:
+ * @self: a document
+ * @aspect_ratios: the pack's ratios
+ * @image_size: (nullable): the size; %NULL for the document's
+ * @variants_per_ratio: variants of each ratio; 0 for the document's n-variants
+ *
+ * Returns: the estimated cost of the whole pack in USD, < 0 when a price is unknown
+ */
+double
+chiaro_document_estimate_pack_cost (ChiaroDocument     *self,
+                                    const char * const *aspect_ratios,
+                                    const char         *image_size,
+                                    guint               variants_per_ratio)
+{
+  g_autoptr(ChiaroModelInfo) model = NULL;
+  ChiaroHistoryEntry *cursor;
+  double total = 0;
+  guint n_inputs;
+
+  g_return_val_if_fail (CHIARO_IS_DOCUMENT (self), -1);
+
+  if (aspect_ratios == NULL || aspect_ratios[0] == NULL)
+    return 0;
+  if (variants_per_ratio == 0)
+    variants_per_ratio = self->n_variants;
+
+  model = lookup_model (self, self->model_id);
+  cursor = chiaro_history_get_cursor (self->history);
+  n_inputs = g_list_model_get_n_items (G_LIST_MODEL (self->references)) +
+             (cursor != NULL && chiaro_history_entry_get_image_hash (cursor) != NULL);
+  if (image_size == NULL)
+    image_size = chiaro_generation_options_get_image_size (self->options, model);
+
+  for (guint i = 0; aspect_ratios[i] != NULL; i++)
+    {
+      g_autofree char *sent = chiaro_pack_compose_prompt (self->prompt, aspect_ratios[i]);
+      double cost = chiaro_model_info_estimate_cost (model, image_size, variants_per_ratio,
+                                                     n_inputs, strlen (sent));
+
+      if (cost < 0)
+        return -1;
+      total += cost;
+    }
+  return total;
 }
 
 /**

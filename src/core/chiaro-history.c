@@ -679,6 +679,37 @@ chiaro_history_dup_variants (ChiaroHistory      *self,
   return variants;
 }
 
+/**
+ * chiaro_history_dup_pack_entries:
+ * @self: a history
+ * @pack_id: a pack id (ChiaroTurn.pack_id)
+ *
+ * Returns: (transfer container) (element-type ChiaroHistoryEntry): every entry made by a
+ *   send of the pack, parents before children, siblings in the order they were added
+ */
+GPtrArray *
+chiaro_history_dup_pack_entries (ChiaroHistory *self,
+                                 const char    *pack_id)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  GPtrArray *pack;
+
+  g_return_val_if_fail (CHIARO_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (pack_id != NULL, NULL);
+
+  entries = chiaro_history_dup_entries (self);
+  pack = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
+      ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
+
+      if (turn != NULL && g_strcmp0 (turn->pack_id, pack_id) == 0)
+        g_ptr_array_add (pack, g_object_ref (entry));
+    }
+  return pack;
+}
+
 static void
 add_hashes (GHashTable         *set,
             const char * const *hashes)

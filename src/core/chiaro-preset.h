@@ -18,9 +18,10 @@ G_BEGIN_DECLS
 
 #define CHIARO_TYPE_PRESET (chiaro_preset_get_type ())
 
-/* Properties: "id", "prompt", "category", "builtin", "aspect-ratio" (nullable),
- * "image-size" (nullable), all construct-only; "name" (read-only, notifies when
- * ChiaroPresetLibrary renames it). Built-in names and prompts are translated. */
+/* Properties: "id", "prompt", "category", "builtin", "aspect-ratio" (nullable; "auto"
+ * becomes NULL), "image-size" (nullable), all construct-only; "name" (construct, notifies
+ * when ChiaroPresetLibrary renames it). Built-in names go through gettext; built-in prompts
+ * stay English, since they are for the model. */
 G_DECLARE_FINAL_TYPE (ChiaroPreset, chiaro_preset, CHIARO, PRESET, GObject)
 
 /* @id: (nullable): NULL makes a new unique id. @aspect_ratio, @image_size: (nullable) */

@@ -8,6 +8,7 @@
  *   { "version": 1, "name", "created", "modified", "prompt", "model", "options",
  *     "variants", "cursor": entry id,
  *     "turns":   [ { "id", "created", "prompt", "model", "provider", "variants", "options",
+ *                    "pack_id" (optional, a social-format pack's sends share it),
  *                    "references": [ { "hash", "mime_type", "label" } ], "content" } ],
  *     "entries": [ { "id", "parent", "created", "image": { "hash", "mime_type", "width",
  *                    "height" }, "turn": turn id, "reply": { … }, "starred",
@@ -215,6 +216,8 @@ write_turn (JsonBuilder *builder,
   add_string (builder, "provider", turn->provider);
   add_int (builder, "variants", turn->n_variants);
   write_options (builder, turn->options);
+  if (turn->pack_id != NULL)
+    add_string (builder, "pack_id", turn->pack_id);
 
   json_builder_set_member_name (builder, "references");
   json_builder_begin_array (builder);
@@ -773,6 +776,10 @@ read_turn (JsonObject  *object,
   if (!read_int (object, where, "variants", FALSE, 1, G_MAXUINT, &n_variants, error))
     return NULL;
   turn->n_variants = (guint) n_variants;
+  /* Optional: files from before packs have none. */
+  if (!read_string (object, where, "pack_id", FALSE, &text, error))
+    return NULL;
+  turn->pack_id = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
 
   g_clear_pointer (&turn->options, chiaro_generation_options_free);
   if (!read_options (object, where, &turn->options, error))
