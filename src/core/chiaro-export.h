@@ -63,7 +63,8 @@ const char           *chiaro_export_format_get_mime_type  (ChiaroExportFormat   
 gboolean              chiaro_export_format_from_string    (const char                 *name,
                                                            ChiaroExportFormat         *format);
 
-/* The provenance of @entry (prompts root → entry, its model, edit or generated). */
+/* The provenance of @entry (prompts root → entry, its model, edit or generated); NULL for
+ * the root (the photo as opened has none: exported, it carries no metadata at all). */
 ChiaroExportMetadata *chiaro_export_metadata_new_for_entry (ChiaroHistoryEntry        *entry);
 
 /* Fills a name template: {project}, {ratio} ("9:16" → "9x16", "auto" when none), {n}
