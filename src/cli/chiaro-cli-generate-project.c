@@ -19,6 +19,7 @@
 
 #include "chiaro-api-error.h"
 #include "chiaro-document.h"
+#include "chiaro-export.h"
 #include "chiaro-project-error.h"
 
 #include "chiaro-cli-generate.h"
@@ -356,6 +357,22 @@ write_outputs (ChiaroCliGenerate *self,
               continue;
             }
 
+          if (self->export_metadata)
+            {
+              g_autoptr(ChiaroExportMetadata) metadata = chiaro_export_metadata_new_for_entry (entry);
+
+              if (!chiaro_cli_generate_add_metadata (self, metadata, path, &error))
+                {
+                  g_autofree char *label = ratio_label (ratio, j + 1);
+
+                  g_prefix_error (&error, "%s: ", path);
+                  g_printerr ("chiaro-cli generate: %s: %s\n", label, error->message);
+                  note_failure (self, error);
+                  g_ptr_array_add (ratio->paths, NULL);
+                  g_ptr_array_add (ratio->errors, g_steal_pointer (&error));
+                  continue;
+                }
+            }
           if (self->progress)
             {
               g_autofree char *label = ratio_label (ratio, j + 1);
@@ -599,6 +616,69 @@ report (ChiaroCliGenerate *self,
   chiaro_cli_print_json (builder);
 }
 
+/* --pack: one pack send (chiaro_document_send_pack_async); each ratio's send reported as
+ * one --aspect ratio's would be. */
+static int
+send_pack (ChiaroCliGenerate *self,
+           ChiaroDocument    *document,
+           GPtrArray         *ratios)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GError) error = NULL;
+  ChiaroHistoryEntry *first = NULL;
+
+  chiaro_document_set_options (document, self->options);
+  chiaro_document_set_prompt (document, self->prompt);
+  for (guint i = 0; self->ratios[i] != NULL; i++)
+    {
+      const char *one[] = { self->ratios[i], NULL };
+      Ratio *ratio = g_new0 (Ratio, 1);
+
+      ratio->generate = self;
+      ratio->aspect = g_strdup (self->ratios[i]);
+      ratio->estimate = chiaro_document_estimate_pack_cost (document, one, NULL, self->variants);
+      g_ptr_array_add (ratios, ratio);
+    }
+
+  chiaro_document_send_pack_async (document, (const char * const *) self->ratios, NULL,
+                                   self->variants, self->cancellable, chiaro_cli_store_result,
+                                   &result);
+  chiaro_cli_wait (&result);
+  sends = chiaro_document_send_pack_finish (document, result, &error);
+
+  for (guint i = 0; i < ratios->len; i++)
+    {
+      Ratio *ratio = g_ptr_array_index (ratios, i);
+      ChiaroSend *send = sends != NULL ? g_ptr_array_index (sends, i) : NULL;
+      g_autofree char *prefix = NULL;
+      const GError *send_error;
+
+      if (send == NULL)
+        ratio->error = g_error_copy (error);
+      else if (chiaro_send_get_state (send) != CHIARO_SEND_DONE)
+        ratio->error = g_error_copy (chiaro_send_get_error (send));
+      else
+        ratio->send = g_object_ref (send);
+
+      send_error = ratio->error != NULL ? ratio->error
+                   : ratio->send != NULL ? chiaro_send_get_error (ratio->send) : NULL;
+      if (send_error != NULL)
+        {
+          note_failure (self, send_error);
+          if (!g_error_matches (send_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_printerr ("chiaro-cli generate: %s%s\n", ratio_prefix (ratio, &prefix),
+                        send_error->message);
+        }
+      if (first == NULL && ratio->send != NULL && chiaro_send_get_entries (ratio->send)->len > 0)
+        first = g_ptr_array_index (chiaro_send_get_entries (ratio->send), 0);
+    }
+
+  if (first != NULL)
+    chiaro_history_set_cursor (chiaro_document_get_history (document), first);
+  return self->status;
+}
+
 static int
 send_all (ChiaroCliGenerate *self,
           ChiaroDocument    *document,
@@ -606,6 +686,9 @@ send_all (ChiaroCliGenerate *self,
 {
   ChiaroHistory *history = chiaro_document_get_history (document);
   ChiaroHistoryEntry *first = NULL;
+
+  if (self->pack)
+    return send_pack (self, document, ratios);
 
   for (guint i = 0; self->ratios[i] != NULL; i++)
     {

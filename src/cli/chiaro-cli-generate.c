@@ -25,6 +25,7 @@
 #include "chiaro-image.h"
 #include "chiaro-mime.h"
 #include "chiaro-openai-provider.h"
+#include "chiaro-pack.h"
 #include "chiaro-request-planner.h"
 
 #include "chiaro-cli-generate.h"
@@ -70,6 +71,7 @@ generate_clear (ChiaroCliGenerate *self)
   g_free (self->system);
   g_free (self->provider_name);
   g_free (self->endpoint);
+  g_free (self->pack_ratios);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->catalog);
@@ -183,7 +185,16 @@ check_options (ChiaroCliGenerate *self)
     return usage_error (_("--top-p must be between 0 and 1"));
   if (!g_str_equal (self->provider_name, "gemini") && !g_str_equal (self->provider_name, "openai"))
     return usage_error (_("--provider must be gemini or openai"));
+  if (self->pack && self->aspect != NULL)
+    return usage_error (_("--pack names its own ratios: use --pack=RATIO,RATIO instead of "
+                          "--aspect"));
 
+  if (self->pack)
+    {
+      self->aspect = self->pack_ratios != NULL
+                     ? g_strdup (self->pack_ratios)
+                     : g_strjoinv (",", (char **) chiaro_pack_get_default_ratios ());
+    }
   ratios = g_strsplit (self->aspect != NULL ? self->aspect : "auto", ",", -1);
   for (guint i = 0; ratios[i] != NULL; i++)
     {
@@ -193,6 +204,8 @@ check_options (ChiaroCliGenerate *self)
       for (guint j = 0; j < i; j++)
         if (g_str_equal (ratios[i], ratios[j]))
           return usage_error (_("--aspect names a ratio twice"));
+      if (self->pack && g_str_equal (ratios[i], "auto"))
+        return usage_error (_("Every image of a pack needs an aspect ratio"));
     }
   self->ratios = g_steal_pointer (&ratios);
 
@@ -304,12 +317,17 @@ make_plan_input (ChiaroCliGenerate   *self,
                  const char *ratio)
 {
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_copy (self->options);
+  g_autofree char *composed = NULL;
   ChiaroPlanInput *input;
 
   if (!g_str_equal (ratio, "auto"))
     options->aspect_ratio = g_strdup (ratio);
 
-  input = chiaro_plan_input_new (self->model, options, self->prompt);
+  /* A pack re-frames the picture for each ratio (chiaro-pack.h). */
+  if (self->pack)
+    composed = chiaro_pack_compose_prompt (self->prompt, ratio);
+  input = chiaro_plan_input_new (self->model, options,
+                                 composed != NULL ? composed : self->prompt);
   if (self->canvas != NULL)
     input->canvas = g_object_ref (self->canvas);
   for (guint i = 0; i < self->references->len; i++)
@@ -442,6 +460,26 @@ chiaro_cli_generate_write_image (GBytes      *bytes,
   return TRUE;
 }
 
+/**
+ * chiaro_cli_generate_add_metadata:
+ * @self: the command
+ * @metadata: the provenance of the image
+ * @path: a file just written
+ * @error: a #GError
+ *
+ * Returns: %TRUE when there was nothing to do or the metadata was written
+ */
+gboolean
+chiaro_cli_generate_add_metadata (ChiaroCliGenerate          *self,
+                                  const ChiaroExportMetadata *metadata,
+                                  const char                 *path,
+                                  GError                    **error)
+{
+  if (!self->export_metadata)
+    return TRUE;
+  return chiaro_export_metadata_write_file (metadata, path, error);
+}
+
 /* Writes the final image of an answer. */
 static gboolean
 write_output (Output      *output,
@@ -451,6 +489,16 @@ write_output (Output      *output,
   if (!chiaro_cli_generate_write_image (image->data, image->sniffed_mime_type, output->path,
                                         &output->width, &output->height, error))
     return FALSE;
+  if (output->generate->export_metadata)
+    {
+      const char *prompts[] = { output->generate->prompt, NULL };
+      g_autoptr(ChiaroExportMetadata) metadata =
+        chiaro_export_metadata_new (prompts, output->generate->model_id,
+                                    output->generate->canvas != NULL);
+
+      if (!chiaro_cli_generate_add_metadata (output->generate, metadata, output->path, error))
+        return FALSE;
+    }
 
   output->mime_type = chiaro_cli_generate_mime_for_output (output->path);
   output->written = TRUE;
@@ -937,6 +985,21 @@ run (ChiaroCliGenerate *self)
   return self->status;
 }
 
+static gboolean
+on_pack_option (const char  *name,
+                const char  *value,
+                gpointer     user_data,
+                GError     **error)
+{
+  ChiaroCliGenerate *self = user_data;
+
+  self->pack = TRUE;
+  g_clear_pointer (&self->pack_ratios, g_free);
+  if (value != NULL && *value != '\0')
+    self->pack_ratios = g_strdup (value);
+  return TRUE;
+}
+
 /**
  * chiaro_cli_generate_command:
  * @argc: the argument count
@@ -957,6 +1020,7 @@ chiaro_cli_generate_command (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  GOptionGroup *group;
   const GOptionEntry entries[] = {
     { "prompt", 0, 0, G_OPTION_ARG_STRING, &self.prompt, N_("What to draw or change"), N_("TEXT") },
     { "input", 0, 0, G_OPTION_ARG_FILENAME, &self.input, N_("The photo to edit"), N_("IMAGE") },
@@ -978,6 +1042,8 @@ chiaro_cli_generate_command (int    argc,
     { "retries", 0, 0, G_OPTION_ARG_INT, &self.retries, N_("Retries after a busy or failed server (default 4)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &self.json, N_("Print one JSON object on standard output"), NULL },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &self.dry_run, N_("Print the request and its cost; send nothing"), NULL },
+    { "pack", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_pack_option, N_("A social-format pack: each ratio re-framed around the subject (default 1:1,4:5,9:16,16:9,21:9)"), N_("RATIO[,RATIO…]") },
+    { "export-metadata", 0, 0, G_OPTION_ARG_NONE, &self.export_metadata, N_("Write the prompt, model and AI source type into the images written"), NULL },
     { NULL }
   };
 
@@ -993,12 +1059,20 @@ chiaro_cli_generate_command (int    argc,
       "replace the project's reference tray for this send (no --ref empties it). --output is "
       "optional; the images are in DIR/images either way. --dry-run is not available with "
       "--project.\n\n"
+      "--pack sends one request per ratio (by default 1:1, 4:5, 9:16, 16:9 and 21:9), each "
+      "asking the model to re-frame the picture to its ratio around the subject; the files are "
+      "named from --output and the ratio (out.png → out-9x16-1.png). With --project the sends "
+      "are one pack in the history. --export-metadata writes into each file written the "
+      "prompts, the model, \"Chiaro\" as the creator tool and the IPTC digital source type.\n\n"
       "Exit status: 0 every image made; 2 a usage error or an option the model does not take; "
       "3 an input file unreadable, or the project locked by another process, unreadable or "
       "impossible to save (disk full, read-only); 4 the model refused or drew nothing; "
       "5 network, key or server failure after the retries; 130 interrupted (with --project "
       "the project is saved first)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  group = g_option_group_new ("generate", NULL, NULL, &self, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, group);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (argc > 1)

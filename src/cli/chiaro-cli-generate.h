@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "chiaro-export-metadata.h"
 #include "chiaro-image.h"
 #include "chiaro-model-catalog.h"
 #include "chiaro-provider.h"
@@ -41,6 +42,9 @@ typedef struct
   int                      retries;
   gboolean                 json;
   gboolean                 dry_run;
+  gboolean                 pack;          /* --pack: one re-framed send per ratio */
+  char                    *pack_ratios;   /* (nullable) --pack=RATIOS; NULL: the default set */
+  gboolean                 export_metadata;
 
   /* checked and loaded */
   ChiaroModelCatalog      *catalog;
@@ -74,6 +78,12 @@ gboolean    chiaro_cli_generate_write_image     (GBytes            *bytes,
                                                  const char        *path,
                                                  int               *width,
                                                  int               *height,
+                                                 GError           **error);
+/* With --export-metadata, writes the provenance (chiaro-export-metadata.h) into the file
+ * at @path; otherwise nothing. */
+gboolean    chiaro_cli_generate_add_metadata    (ChiaroCliGenerate *self,
+                                                 const ChiaroExportMetadata *metadata,
+                                                 const char        *path,
                                                  GError           **error);
 /* The API key (NULL when there is none), and the provider made with it. */
 char       *chiaro_cli_generate_find_key        (ChiaroCliGenerate *self);

@@ -86,11 +86,22 @@ entry_cost (ChiaroHistoryEntry *entry)
   return reply->cost_usd >= 0 ? reply->cost_usd : reply->estimated_cost_usd;
 }
 
-/* Reads project.json, else the backup (saying so). No lock: the files are replaced whole. */
-static ChiaroProjectState *
-read_state (GFile       *dir,
-            char       **read_from,
-            GError     **error)
+/**
+ * chiaro_cli_read_project_state:
+ * @command: the command, for messages ("project", "export")
+ * @dir: the project folder
+ * @read_from: (out): the file read
+ * @error: a #GError
+ *
+ * Reads project.json, else the backup (saying so). No lock: the files are replaced whole.
+ *
+ * Returns: (transfer full) (nullable): the state
+ */
+ChiaroProjectState *
+chiaro_cli_read_project_state (const char  *command,
+                               GFile       *dir,
+                               char       **read_from,
+                               GError     **error)
 {
   const char *names[] = { PROJECT_FILE, BACKUP_FILE };
   g_autoptr(GError) main_error = NULL;
@@ -133,8 +144,8 @@ read_state (GFile       *dir,
         {
           if (i > 0)
             {
-              g_printerr ("chiaro-cli project: %s\n", main_error->message);
-              g_printerr ("chiaro-cli project: ");
+              g_printerr ("chiaro-cli %s: %s\n", command, main_error->message);
+              g_printerr ("chiaro-cli %s: ", command);
               /* Translators: %s is a file name, project.json.bak. */
               g_printerr (_("Showing the last good state, from the backup “%s”.\n"), name);
             }
@@ -193,6 +204,7 @@ add_turn (JsonBuilder      *builder,
                                                  ? turn->options->aspect_ratio : NULL);
   chiaro_cli_json_add_string (builder, "size", turn != NULL && turn->options != NULL
                                                ? turn->options->image_size : NULL);
+  chiaro_cli_json_add_string (builder, "pack", turn != NULL ? turn->pack_id : NULL);
   json_builder_set_member_name (builder, "references");
   json_builder_begin_array (builder);
   for (guint i = 0; turn != NULL && turn->references != NULL && i < turn->references->len; i++)
@@ -526,7 +538,7 @@ show_command (GFile    *dir,
   gboolean locked;
   int holder = 0;
 
-  state = read_state (dir, &read_from, &error);
+  state = chiaro_cli_read_project_state ("project", dir, &read_from, &error);
   if (state == NULL)
     {
       g_printerr ("chiaro-cli project show: %s\n", error->message);

@@ -8,6 +8,7 @@
  *   generate …      one prompt to one or more images (chiaro-cli-generate.c), or the next
  *                   turn of a project (chiaro-cli-generate-project.c)
  *   project …       a project's history: show, undo, redo (chiaro-cli-project.c)
+ *   export …        a project's images as files (chiaro-cli-export.c)
  */
 
 #define G_LOG_DOMAIN "chiaro-cli"
@@ -31,11 +32,14 @@ print_usage (FILE *stream)
     g_strdup_printf ("%s\n  chiaro-cli generate --prompt TEXT --output FILE [OPTION…]\n"
                      "  chiaro-cli generate --project DIR --prompt TEXT [OPTION…]\n"
                      "  chiaro-cli project show|undo|redo [--json] DIR\n"
+                     "  chiaro-cli export DIR --entry ID|--starred|--pack ID --output PATH "
+                     "[OPTION…]\n"
                      "  chiaro-cli inspect [--json] FILE…\n  chiaro-cli --version\n\n%s\n"
-                     "  generate   %s\n  project    %s\n  inspect    %s\n",
+                     "  generate   %s\n  project    %s\n  export     %s\n  inspect    %s\n",
                      _("Usage:"), _("Commands:"),
                      _("Create or edit images with a Gemini image model"),
                      _("Show a project's history, or move its cursor"),
+                     _("Write a project's images as PNG, JPEG or WebP, with provenance"),
                      _("Show the format, upright size and orientation of image files"));
 
   fputs (usage, stream);
@@ -330,6 +334,8 @@ chiaro_cli_run (int    argc,
     return chiaro_cli_generate_command (argc - 1, argv + 1);
   if (g_str_equal (command, "project"))
     return chiaro_cli_project_command (argc - 1, argv + 1);
+  if (g_str_equal (command, "export"))
+    return chiaro_cli_export_command (argc - 1, argv + 1);
 
   g_printerr (_("chiaro-cli: unknown command “%s”\n"), command);
   print_usage (stderr);

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "chiaro-document.h"
+#include "chiaro-project-state.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,8 @@ int             chiaro_cli_run                   (int                      argc,
 int             chiaro_cli_generate_command      (int                      argc,
                                                   char                   **argv);
 int             chiaro_cli_project_command       (int                      argc,
+                                                  char                   **argv);
+int             chiaro_cli_export_command        (int                      argc,
                                                   char                   **argv);
 
 /* Shared by the commands. */
@@ -50,6 +53,12 @@ ChiaroDocument *chiaro_cli_open_project          (const char              *comma
                                                   ChiaroDocumentOpenFlags  flags,
                                                   ChiaroModelCatalog      *catalog,
                                                   GError                 **error);
+/* Reads a project without taking its lock (chiaro-cli-project.c); project.json, else the
+ * backup, saying so on stderr. @read_from: (out) the file's name. */
+ChiaroProjectState *chiaro_cli_read_project_state (const char             *command,
+                                                   GFile                  *dir,
+                                                   char                  **read_from,
+                                                   GError                **error);
 /* Saves, then releases the lock. */
 gboolean        chiaro_cli_close_project         (ChiaroDocument          *document,
                                                   GError                 **error);
