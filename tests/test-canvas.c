@@ -618,6 +618,83 @@ test_checkerboard (void)
   close_view (&view);
 }
 
+/* The story overlay shades the top 14 % and bottom 20 % of a 9:16 image at 40 % black and
+ * whatever lies outside the 9:16 crop of a wider one at 60 %; the post overlay shades outside
+ * the 4:5 crop at 60 % and around the centred square at 20 %. */
+static void
+test_safe_zones (void)
+{
+  View view = open_view (400, 700);
+  g_autoptr(GdkTexture) tall = solid_texture (360, 640, WHITE);
+  g_autoptr(GdkTexture) wide = solid_texture (640, 360, WHITE);
+  g_autoptr(GdkTexture) shot = NULL;
+  graphene_rect_t b;
+  guint notified = 0;
+
+  g_signal_connect (view.canvas, "notify::safe-zones", G_CALLBACK (count_notify), &notified);
+  chiaro_canvas_set_texture (view.canvas, tall);
+  chiaro_canvas_get_image_bounds (view.canvas, &b);
+  g_assert_cmpfloat (b.size.width, ==, 360);
+  g_assert_cmpint (chiaro_canvas_get_safe_zones (view.canvas), ==, CHIARO_SAFE_ZONES_NONE);
+
+  shot = render (&view);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 40, WHITE, 2);
+  g_clear_object (&shot);
+
+  chiaro_canvas_set_safe_zones (view.canvas, CHIARO_SAFE_ZONES_STORY);
+  chiaro_canvas_set_safe_zones (view.canvas, CHIARO_SAFE_ZONES_STORY);
+  g_assert_cmpuint (notified, ==, 1);
+  shot = render (&view);
+  /* 14 % of 640 is 89.6, 20 % is 128. */
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 40, 0x999999, 3);
+  assert_pixel (shot, b.origin.x + 5, b.origin.y + 85, 0x999999, 3);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 95, WHITE, 3);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 320, WHITE, 2);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 505, WHITE, 3);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 520, 0x999999, 3);
+  assert_pixel (shot, b.origin.x + 355, b.origin.y + 635, 0x999999, 3);
+  /* Nothing outside the image. */
+  assert_pixel_not (shot, b.origin.x + 180, b.origin.y - 10, 0x999999);
+  g_clear_object (&shot);
+
+  chiaro_canvas_set_safe_zones (view.canvas, CHIARO_SAFE_ZONES_POST);
+  shot = render (&view);
+  chiaro_test_save_screenshot (view.window, "canvas-safe-zones-post.png");
+  /* The 4:5 crop is 360 × 450 from y 95; the square 360 × 360 from y 140. */
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 40, 0x666666, 3);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 600, 0x666666, 3);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 120, 0xcccccc, 3);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 520, 0xcccccc, 3);
+  assert_pixel (shot, b.origin.x + 180, b.origin.y + 320, WHITE, 2);
+  g_clear_object (&shot);
+
+  /* A 16:9 image: the story is the centred 202.5 px wide strip. */
+  chiaro_canvas_set_safe_zones (view.canvas, CHIARO_SAFE_ZONES_STORY);
+  chiaro_canvas_set_texture (view.canvas, wide);
+  chiaro_canvas_get_image_bounds (view.canvas, &b);
+  shot = render (&view);
+  chiaro_test_save_screenshot (view.window, "canvas-safe-zones-story-wide.png");
+  assert_pixel (shot, b.origin.x + b.size.width * 0.15, b.origin.y + b.size.height / 2,
+                0x666666, 3);
+  assert_pixel (shot, b.origin.x + b.size.width * 0.85, b.origin.y + b.size.height / 2,
+                0x666666, 3);
+  assert_pixel (shot, b.origin.x + b.size.width / 2, b.origin.y + b.size.height / 2, WHITE, 2);
+  assert_pixel (shot, b.origin.x + b.size.width / 2, b.origin.y + b.size.height * 0.05,
+                0x999999, 3);
+  g_clear_object (&shot);
+
+  /* Off again: white everywhere. */
+  g_object_set (view.canvas, "safe-zones", CHIARO_SAFE_ZONES_NONE, NULL);
+  shot = render (&view);
+  assert_pixel (shot, b.origin.x + b.size.width * 0.15, b.origin.y + b.size.height / 2,
+                WHITE, 2);
+  assert_pixel (shot, b.origin.x + b.size.width / 2, b.origin.y + b.size.height * 0.05,
+                WHITE, 2);
+  g_assert_cmpuint (notified, ==, 4);
+
+  close_view (&view);
+}
+
 /* Split at 0.5: the other image on the left, the current on the right, whatever the other's
  * size; the line follows a drag. */
 static void
@@ -1126,6 +1203,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/canvas/new-texture-keeps-view", test_new_texture_keeps_view);
   g_test_add_func ("/chiaro/ui/canvas/shortcuts", test_shortcuts);
   g_test_add_func ("/chiaro/ui/canvas/checkerboard", test_checkerboard);
+  g_test_add_func ("/chiaro/ui/canvas/safe-zones", test_safe_zones);
   g_test_add_func ("/chiaro/ui/canvas/split", test_split);
   g_test_add_func ("/chiaro/ui/canvas/side-by-side", test_side_by_side);
   g_test_add_func ("/chiaro/ui/canvas/hold", test_hold);

@@ -39,6 +39,7 @@ struct _ChiaroApplication
   GSettings *settings;
   SoupSession *session;
   ChiaroModelCatalog *catalog;
+  ChiaroPresetLibrary *presets;
   ChiaroSession *project_session;
   GFile *data_dir;                 /* (nullable) where session.json lives; NULL: default */
   GPtrArray *to_restore;           /* (element-type GFile) (nullable) until restored */
@@ -254,6 +255,18 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+on_presets_loaded (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* An unreadable file was set aside; the built-ins are there and saving works. */
+  if (!chiaro_preset_library_load_finish (CHIARO_PRESET_LIBRARY (object), result, &error))
+    g_message ("The saved presets were not loaded: %s", error->message);
+}
+
+static void
 chiaro_application_startup (GApplication *application)
 {
   ChiaroApplication *self = CHIARO_APPLICATION (application);
@@ -291,6 +304,15 @@ chiaro_application_startup (GApplication *application)
       g_message ("Using the built-in model list: %s", error->message);
       self->catalog = chiaro_model_catalog_new ();
     }
+
+  /* The prompt library, shared by the windows; the user's part is read on a worker. */
+  {
+    g_autoptr(GFile) presets_file = self->data_dir != NULL
+                                    ? g_file_get_child (self->data_dir, "presets.json") : NULL;
+
+    self->presets = chiaro_preset_library_new (presets_file);
+    chiaro_preset_library_load_async (self->presets, NULL, on_presets_loaded, NULL);
+  }
 
   g_signal_connect_object (self->settings, "changed::style-variant",
                            G_CALLBACK (apply_style_variant), self, G_CONNECT_SWAPPED);
@@ -385,6 +407,7 @@ chiaro_application_finalize (GObject *object)
   ChiaroApplication *self = (ChiaroApplication *)object;
 
   g_clear_object (&self->catalog);
+  g_clear_object (&self->presets);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_object (&self->project_session);
@@ -516,6 +539,21 @@ chiaro_application_get_session (ChiaroApplication *self)
   g_return_val_if_fail (CHIARO_IS_APPLICATION (self), NULL);
 
   return self->session;
+}
+
+/**
+ * chiaro_application_get_preset_library:
+ * @self: a #ChiaroApplication
+ *
+ * Returns: (transfer none): the prompt library the windows share; valid after startup (the
+ *   user's presets join it once read)
+ */
+ChiaroPresetLibrary *
+chiaro_application_get_preset_library (ChiaroApplication *self)
+{
+  g_return_val_if_fail (CHIARO_IS_APPLICATION (self), NULL);
+
+  return self->presets;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "chiaro-model-catalog.h"
+#include "chiaro-preset-library.h"
 #include "chiaro-session.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ ChiaroApplication  *chiaro_application_new          (const char        *applicat
 GSettings          *chiaro_application_get_settings (ChiaroApplication *self);
 SoupSession        *chiaro_application_get_session  (ChiaroApplication *self);
 ChiaroModelCatalog *chiaro_application_get_catalog  (ChiaroApplication *self);
+ChiaroPresetLibrary *chiaro_application_get_preset_library (ChiaroApplication *self);
 ChiaroSession      *chiaro_application_get_project_session (ChiaroApplication *self);
 void                chiaro_application_add_project  (ChiaroApplication *self,
                                                      GFile             *dir);

@@ -102,6 +102,7 @@ struct _ChiaroCanvas
 
   /* the view */
   ChiaroCompareMode compare_mode;
+  ChiaroSafeZones safe_zones;
   double split_position;
   double zoom;               /* used when not fitting */
   double centre_x;           /* used when not fitting */
@@ -143,6 +144,11 @@ G_DEFINE_ENUM_TYPE (ChiaroCompareMode, chiaro_compare_mode,
   G_DEFINE_ENUM_VALUE (CHIARO_COMPARE_MODE_SIDE_BY_SIDE, "side-by-side"),
   G_DEFINE_ENUM_VALUE (CHIARO_COMPARE_MODE_DIFFERENCE, "difference"))
 
+G_DEFINE_ENUM_TYPE (ChiaroSafeZones, chiaro_safe_zones,
+  G_DEFINE_ENUM_VALUE (CHIARO_SAFE_ZONES_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (CHIARO_SAFE_ZONES_STORY, "story"),
+  G_DEFINE_ENUM_VALUE (CHIARO_SAFE_ZONES_POST, "post"))
+
 enum {
   PROP_0,
   PROP_TEXTURE,
@@ -150,6 +156,7 @@ enum {
   PROP_COMPARE_MODE,
   PROP_SPLIT_POSITION,
   PROP_SHOWING_OTHER,
+  PROP_SAFE_ZONES,
   PROP_BUSY,
   PROP_ZOOM,
   PROP_FIT,
@@ -537,6 +544,112 @@ append_side_by_side (ChiaroCanvas *self,
   gtk_snapshot_pop (snapshot);
 }
 
+/* The largest rectangle of @ratio (width / height) centred in @bounds. */
+static void
+centred_crop (const graphene_rect_t *bounds,
+              double                 ratio,
+              graphene_rect_t       *crop)
+{
+  double width = bounds->size.width;
+  double height = bounds->size.height;
+
+  if (width / height > ratio)
+    width = height * ratio;
+  else
+    height = width / ratio;
+
+  graphene_rect_init (crop,
+                      bounds->origin.x + (bounds->size.width - width) / 2,
+                      bounds->origin.y + (bounds->size.height - height) / 2,
+                      width, height);
+}
+
+/* Shades @outer except @inner (which lies inside it), as four bands. */
+static void
+append_frame_shade (GtkSnapshot           *snapshot,
+                    const graphene_rect_t *outer,
+                    const graphene_rect_t *inner,
+                    const GdkRGBA         *colour)
+{
+  double outer_right = outer->origin.x + outer->size.width;
+  double outer_bottom = outer->origin.y + outer->size.height;
+  double inner_right = inner->origin.x + inner->size.width;
+  double inner_bottom = inner->origin.y + inner->size.height;
+
+  gtk_snapshot_append_color (snapshot, colour,
+                             &GRAPHENE_RECT_INIT (outer->origin.x, outer->origin.y,
+                                                  outer->size.width,
+                                                  inner->origin.y - outer->origin.y));
+  gtk_snapshot_append_color (snapshot, colour,
+                             &GRAPHENE_RECT_INIT (outer->origin.x, inner_bottom,
+                                                  outer->size.width,
+                                                  outer_bottom - inner_bottom));
+  gtk_snapshot_append_color (snapshot, colour,
+                             &GRAPHENE_RECT_INIT (outer->origin.x, inner->origin.y,
+                                                  inner->origin.x - outer->origin.x,
+                                                  inner->size.height));
+  gtk_snapshot_append_color (snapshot, colour,
+                             &GRAPHENE_RECT_INIT (inner_right, inner->origin.y,
+                                                  outer_right - inner_right,
+                                                  inner->size.height));
+}
+
+static void
+append_outline (GtkSnapshot           *snapshot,
+                const graphene_rect_t *rect)
+{
+  static const GdkRGBA white = { 1, 1, 1, 0.8 };
+  GskRoundedRect outline;
+
+  gsk_rounded_rect_init_from_rect (&outline, rect, 0);
+  gtk_snapshot_append_border (snapshot, &outline,
+                              (const float[4]) { 1, 1, 1, 1 },
+                              (const GdkRGBA[4]) { white, white, white, white });
+}
+
+/* The platform areas over the current image. The colours sit on the photo, so they do not
+ * follow the style. */
+static void
+append_safe_zones (ChiaroCanvas *self,
+                   GtkSnapshot  *snapshot,
+                   const Layout *layout)
+{
+  static const GdkRGBA cropped = { 0, 0, 0, 0.6 };
+  static const GdkRGBA covered = { 0, 0, 0, 0.4 };
+  static const GdkRGBA grid = { 0, 0, 0, 0.2 };
+  const graphene_rect_t *image = &layout->image;
+  graphene_rect_t crop, safe, square;
+
+  if (self->safe_zones == CHIARO_SAFE_ZONES_NONE ||
+      visible_mode (self) == CHIARO_COMPARE_MODE_SIDE_BY_SIDE)
+    return;
+
+  gtk_snapshot_push_clip (snapshot, &layout->viewport);
+
+  if (self->safe_zones == CHIARO_SAFE_ZONES_STORY)
+    {
+      centred_crop (image, 9.0 / 16.0, &crop);
+      graphene_rect_init (&safe, crop.origin.x,
+                          crop.origin.y + crop.size.height * CHIARO_SAFE_ZONES_STORY_TOP,
+                          crop.size.width,
+                          crop.size.height * (1 - CHIARO_SAFE_ZONES_STORY_TOP
+                                              - CHIARO_SAFE_ZONES_STORY_BOTTOM));
+      append_frame_shade (snapshot, image, &crop, &cropped);
+      append_frame_shade (snapshot, &crop, &safe, &covered);
+      append_outline (snapshot, &safe);
+    }
+  else
+    {
+      centred_crop (image, 4.0 / 5.0, &crop);
+      centred_crop (&crop, 1.0, &square);
+      append_frame_shade (snapshot, image, &crop, &cropped);
+      append_frame_shade (snapshot, &crop, &square, &grid);
+      append_outline (snapshot, &square);
+    }
+
+  gtk_snapshot_pop (snapshot);
+}
+
 static GskRenderNode *
 build_node (ChiaroCanvas *self,
             const Layout *layout)
@@ -563,6 +676,8 @@ build_node (ChiaroCanvas *self,
       append_single (self, snapshot, layout);
       break;
     }
+
+  append_safe_zones (self, snapshot, layout);
 
   return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
@@ -1222,6 +1337,10 @@ chiaro_canvas_get_property (GObject    *object,
       g_value_set_boolean (value, self->showing_other);
       break;
 
+    case PROP_SAFE_ZONES:
+      g_value_set_enum (value, self->safe_zones);
+      break;
+
     case PROP_BUSY:
       g_value_set_boolean (value, chiaro_canvas_get_busy (self));
       break;
@@ -1267,6 +1386,10 @@ chiaro_canvas_set_property (GObject      *object,
 
     case PROP_SHOWING_OTHER:
       chiaro_canvas_set_showing_other (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_SAFE_ZONES:
+      chiaro_canvas_set_safe_zones (self, g_value_get_enum (value));
       break;
 
     case PROP_ZOOM:
@@ -1374,6 +1497,16 @@ chiaro_canvas_class_init (ChiaroCanvasClass *klass)
     g_param_spec_boolean ("showing-other", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * ChiaroCanvas:safe-zones:
+   *
+   * The platform areas shaded over the image (#ChiaroSafeZones).
+   */
+  properties[PROP_SAFE_ZONES] =
+    g_param_spec_enum ("safe-zones", NULL, NULL,
+                       CHIARO_TYPE_SAFE_ZONES, CHIARO_SAFE_ZONES_NONE,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * ChiaroCanvas:busy:
@@ -1612,6 +1745,43 @@ chiaro_canvas_set_compare_mode (ChiaroCanvas      *self,
 
   update_view (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARE_MODE]);
+}
+
+/**
+ * chiaro_canvas_get_safe_zones:
+ * @self: a #ChiaroCanvas
+ *
+ * Returns: the platform areas shaded over the image
+ */
+ChiaroSafeZones
+chiaro_canvas_get_safe_zones (ChiaroCanvas *self)
+{
+  g_return_val_if_fail (CHIARO_IS_CANVAS (self), CHIARO_SAFE_ZONES_NONE);
+
+  return self->safe_zones;
+}
+
+/**
+ * chiaro_canvas_set_safe_zones:
+ * @self: a #ChiaroCanvas
+ * @zones: the platform areas to shade
+ *
+ * Shades the areas a story or a feed post would crop or cover with the platform's controls,
+ * over the current image (not in the side by side view, which shows two).
+ */
+void
+chiaro_canvas_set_safe_zones (ChiaroCanvas    *self,
+                              ChiaroSafeZones  zones)
+{
+  g_return_if_fail (CHIARO_IS_CANVAS (self));
+  g_return_if_fail (zones >= CHIARO_SAFE_ZONES_NONE && zones <= CHIARO_SAFE_ZONES_POST);
+
+  if (self->safe_zones == zones)
+    return;
+
+  self->safe_zones = zones;
+  invalidate_cache (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAFE_ZONES]);
 }
 
 /**

@@ -33,10 +33,33 @@ typedef enum
   CHIARO_COMPARE_MODE_DIFFERENCE,
 } ChiaroCompareMode;
 
+/**
+ * ChiaroSafeZones:
+ * @CHIARO_SAFE_ZONES_NONE: no overlay
+ * @CHIARO_SAFE_ZONES_STORY: a story or reel (9:16): outside the centred 9:16 crop, and the
+ *   top 14 % and bottom 20 % of it, where the platform draws its own controls, are shaded
+ * @CHIARO_SAFE_ZONES_POST: a feed post: outside the centred 4:5 crop is shaded, and the
+ *   centred square a profile grid shows is outlined (lightly shaded around it)
+ *
+ * Which platform areas the canvas shades over the image, for checking a crop.
+ */
+typedef enum
+{
+  CHIARO_SAFE_ZONES_NONE,
+  CHIARO_SAFE_ZONES_STORY,
+  CHIARO_SAFE_ZONES_POST,
+} ChiaroSafeZones;
+
+/* Fractions of a 9:16 story covered by the platform's controls. */
+#define CHIARO_SAFE_ZONES_STORY_TOP 0.14
+#define CHIARO_SAFE_ZONES_STORY_BOTTOM 0.20
+
 #define CHIARO_TYPE_COMPARE_MODE (chiaro_compare_mode_get_type ())
+#define CHIARO_TYPE_SAFE_ZONES (chiaro_safe_zones_get_type ())
 #define CHIARO_TYPE_CANVAS (chiaro_canvas_get_type ())
 
 GType chiaro_compare_mode_get_type (void) G_GNUC_CONST;
+GType chiaro_safe_zones_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (ChiaroCanvas, chiaro_canvas, CHIARO, CANVAS, GtkWidget)
 
@@ -56,6 +79,9 @@ void               chiaro_canvas_set_split_position    (ChiaroCanvas      *self,
 gboolean           chiaro_canvas_get_showing_other     (ChiaroCanvas      *self);
 void               chiaro_canvas_set_showing_other     (ChiaroCanvas      *self,
                                                         gboolean           showing_other);
+ChiaroSafeZones    chiaro_canvas_get_safe_zones        (ChiaroCanvas      *self);
+void               chiaro_canvas_set_safe_zones        (ChiaroCanvas      *self,
+                                                        ChiaroSafeZones    zones);
 gboolean           chiaro_canvas_get_busy              (ChiaroCanvas      *self);
 double             chiaro_canvas_get_zoom              (ChiaroCanvas      *self);
 void               chiaro_canvas_set_zoom              (ChiaroCanvas      *self,

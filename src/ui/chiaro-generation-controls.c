@@ -51,6 +51,7 @@ struct _ChiaroGenerationControls
   GtkStringList *variant_names;
   GtkMenuButton *advanced_button;
   ChiaroAdvancedPopover *advanced_popover;
+  ChiaroPresetsPopover *presets_popover;
   GtkLabel *cost_label;
   GtkLabel *spend_label;
   GtkWidget *stop_button;
@@ -823,6 +824,7 @@ chiaro_generation_controls_class_init (ChiaroGenerationControlsClass *klass)
 
   g_type_ensure (CHIARO_TYPE_ADVANCED_POPOVER);
   g_type_ensure (CHIARO_TYPE_PROMPT_VIEW);
+  g_type_ensure (CHIARO_TYPE_PRESETS_POPOVER);
 
   gtk_widget_class_set_css_name (widget_class, "generation-controls");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
@@ -843,6 +845,8 @@ chiaro_generation_controls_class_init (ChiaroGenerationControlsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, advanced_button);
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls,
                                         advanced_popover);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls,
+                                        presets_popover);
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, cost_label);
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, spend_label);
   gtk_widget_class_bind_template_child (widget_class, ChiaroGenerationControls, stop_button);
@@ -945,6 +949,21 @@ chiaro_generation_controls_get_document (ChiaroGenerationControls *self)
 }
 
 /**
+ * chiaro_generation_controls_get_presets_popover:
+ * @self: a #ChiaroGenerationControls
+ *
+ * Returns: (transfer none): the popover of the presets button, for the window to give the
+ *   application's preset library
+ */
+ChiaroPresetsPopover *
+chiaro_generation_controls_get_presets_popover (ChiaroGenerationControls *self)
+{
+  g_return_val_if_fail (CHIARO_IS_GENERATION_CONTROLS (self), NULL);
+
+  return self->presets_popover;
+}
+
+/**
  * chiaro_generation_controls_set_document:
  * @self: a #ChiaroGenerationControls
  * @document: (nullable): the document to show and change
@@ -980,6 +999,7 @@ chiaro_generation_controls_set_document (ChiaroGenerationControls *self,
                              document != NULL ? chiaro_document_get_references (document) : NULL);
   chiaro_prompt_view_set_document (self->prompt_view, document);
   chiaro_advanced_popover_set_document (self->advanced_popover, document);
+  chiaro_presets_popover_set_document (self->presets_popover, document);
 
   sync_model (self);
   sync_variants (self);

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "chiaro-document.h"
+#include "chiaro-presets-popover.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,7 @@ GtkWidget      *chiaro_generation_controls_new          (void);
 ChiaroDocument *chiaro_generation_controls_get_document (ChiaroGenerationControls *self);
 void            chiaro_generation_controls_set_document (ChiaroGenerationControls *self,
                                                          ChiaroDocument           *document);
+ChiaroPresetsPopover *chiaro_generation_controls_get_presets_popover (ChiaroGenerationControls *self);
 double          chiaro_generation_controls_get_spend    (ChiaroGenerationControls *self);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "chiaro-api-error.h"
 #include "chiaro-image-store.h"
 
 #include "chiaro-history-strip.h"
@@ -59,6 +60,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   COMPARE,
   ERROR,
+  SAVE_PRESET,
   N_SIGNALS
 };
 
@@ -197,8 +199,71 @@ create_picture (ChiaroHistoryStrip *self,
   return picture;
 }
 
+static const char *
+get_entry_pack_id (ChiaroHistoryEntry *entry)
+{
+  ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
+
+  return turn != NULL ? turn->pack_id : NULL;
+}
+
+/* 512 < 1K < 2K < 4K; -1 for a size Chiaro does not know. */
+static int
+rank_size (const char *size)
+{
+  static const char * const sizes[] = { "512", "1K", "2K", "4K" };
+
+  for (guint i = 0; size != NULL && i < G_N_ELEMENTS (sizes); i++)
+    if (g_ascii_strcasecmp (size, sizes[i]) == 0)
+      return i;
+
+  return -1;
+}
+
+/* "Render Final At": the sizes the entry's model has that are larger than the entry's. */
 static GMenuModel *
-create_entry_menu (ChiaroHistoryEntry *entry)
+create_render_menu (ChiaroHistoryStrip *self,
+                    ChiaroHistoryEntry *entry)
+{
+  ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
+  g_autoptr(ChiaroModelInfo) info = NULL;
+  g_autoptr(GMenu) menu = NULL;
+  const char * const *sizes;
+  const char *size;
+  int rank;
+
+  if (turn == NULL || turn->model_id == NULL || self->document == NULL)
+    return NULL;
+
+  info = chiaro_model_catalog_lookup (chiaro_document_get_catalog (self->document),
+                                      turn->model_id);
+  if (info == NULL)
+    return NULL;
+
+  size = turn->options != NULL && turn->options->image_size != NULL
+         ? turn->options->image_size : chiaro_model_info_get_default_size (info);
+  rank = rank_size (size);
+  sizes = chiaro_model_info_get_image_sizes (info);
+  for (guint i = 0; sizes[i] != NULL; i++)
+    if (rank_size (sizes[i]) > rank)
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (sizes[i], NULL);
+
+        if (menu == NULL)
+          menu = g_menu_new ();
+        g_menu_item_set_action_and_target_value (item, "history.render-final",
+                                                 g_variant_new ("(ss)",
+                                                                chiaro_history_entry_get_id (entry),
+                                                                sizes[i]));
+        g_menu_append_item (menu, item);
+      }
+
+  return menu != NULL ? G_MENU_MODEL (g_steal_pointer (&menu)) : NULL;
+}
+
+static GMenuModel *
+create_entry_menu (ChiaroHistoryStrip *self,
+                   ChiaroHistoryEntry *entry)
 {
   const char *id = chiaro_history_entry_get_id (entry);
   gboolean is_root = chiaro_history_entry_get_parent (entry) == NULL;
@@ -229,6 +294,32 @@ create_entry_menu (ChiaroHistoryEntry *entry)
       g_menu_append_item (use, item);
     }
   g_menu_append_section (menu, NULL, G_MENU_MODEL (use));
+
+  {
+    g_autoptr(GMenu) workflow = g_menu_new ();
+    g_autoptr(GMenuModel) render = create_render_menu (self, entry);
+
+    if (render != NULL)
+      g_menu_append_submenu (workflow, _("_Render Final At"), render);
+    if (get_entry_prompt (entry) != NULL)
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (_("Save Prompt as _Preset…"), NULL);
+
+        g_menu_item_set_action_and_target_value (item, "history.save-preset",
+                                                 g_variant_new_string (id));
+        g_menu_append_item (workflow, item);
+      }
+    if (get_entry_pack_id (entry) != NULL)
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (_("Export _Pack…"), NULL);
+
+        g_menu_item_set_action_and_target_value (item, "history.export-pack",
+                                                 g_variant_new_string (id));
+        g_menu_append_item (workflow, item);
+      }
+    if (g_menu_model_get_n_items (G_MENU_MODEL (workflow)) > 0)
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (workflow));
+  }
 
   {
     g_autoptr(GMenuItem) item = g_menu_item_new (chiaro_history_entry_get_starred (entry)
@@ -310,13 +401,14 @@ static GtkWidget *
 create_item (ChiaroHistoryStrip *self,
              ChiaroHistoryEntry *entry,
              gboolean            is_cursor,
-             gboolean            ahead)
+             gboolean            ahead,
+             gboolean            in_pack)
 {
   ChiaroHistoryEntry *parent = chiaro_history_entry_get_parent (entry);
   const char *prompt = get_entry_prompt (entry);
   g_autofree char *title = dup_entry_title (entry);
   g_autofree char *accessible = NULL;
-  g_autoptr(GMenuModel) menu = create_entry_menu (entry);
+  g_autoptr(GMenuModel) menu = create_entry_menu (self, entry);
   GtkWidget *item = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *button = gtk_button_new ();
   GtkWidget *overlay = gtk_overlay_new ();
@@ -370,7 +462,18 @@ create_item (ChiaroHistoryStrip *self,
   gtk_box_append (GTK_BOX (item), button);
 
   gtk_widget_set_halign (controls, GTK_ALIGN_CENTER);
-  if (parent != NULL && chiaro_history_entry_get_n_children (parent) > 1)
+  if (in_pack)
+    {
+      ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
+      const char *ratio = turn->options != NULL ? turn->options->aspect_ratio : NULL;
+      GtkWidget *ratio_label = gtk_label_new (ratio != NULL ? ratio : _("Auto"));
+
+      gtk_widget_add_css_class (ratio_label, "caption");
+      gtk_widget_add_css_class (ratio_label, "numeric");
+      gtk_widget_add_css_class (ratio_label, "history-ratio");
+      gtk_box_append (GTK_BOX (controls), ratio_label);
+    }
+  else if (parent != NULL && chiaro_history_entry_get_n_children (parent) > 1)
     {
       GtkWidget *branch = gtk_menu_button_new ();
       guint n = chiaro_history_entry_get_n_children (parent);
@@ -435,6 +538,63 @@ clear_items (ChiaroHistoryStrip *self)
   g_ptr_array_set_size (self->entries, 0);
 }
 
+static void
+append_item (ChiaroHistoryStrip *self,
+             GtkBox             *box,
+             GtkWidget          *item)
+{
+  gtk_box_append (box, item);
+  g_ptr_array_add (self->items, item);
+}
+
+/* A pack on the path shows as one framed group: every image of the pack made from the same
+ * image, each with its ratio, the one on the path marked as usual. */
+static void
+append_pack (ChiaroHistoryStrip *self,
+             ChiaroHistoryEntry *on_path,
+             ChiaroHistoryEntry *cursor,
+             gboolean            ahead)
+{
+  g_autoptr(GPtrArray) pack = chiaro_history_dup_pack_entries (get_history (self),
+                                                               get_entry_pack_id (on_path));
+  ChiaroHistoryEntry *parent = chiaro_history_entry_get_parent (on_path);
+  GtkWidget *group = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autofree char *accessible = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < pack->len; i++)
+    {
+      ChiaroHistoryEntry *member = g_ptr_array_index (pack, i);
+
+      if (chiaro_history_entry_get_parent (member) != parent)
+        continue;
+
+      g_ptr_array_add (self->entries, g_object_ref (member));
+      append_item (self, GTK_BOX (row),
+                   create_item (self, member, member == cursor,
+                                ahead || (member != on_path), TRUE));
+      n++;
+    }
+
+  /* Translators: the title over the images of a social-format pack in the history strip;
+   * %u counts them. */
+  accessible = g_strdup_printf (ngettext ("Pack of %u image", "Pack of %u images", n), n);
+  gtk_label_set_text (GTK_LABEL (title), _("Pack"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "caption-heading");
+  gtk_widget_add_css_class (title, "history-pack-title");
+  gtk_widget_add_css_class (group, "history-pack");
+  gtk_widget_set_tooltip_text (title, accessible);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (group),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+  gtk_box_append (GTK_BOX (group), title);
+  gtk_box_append (GTK_BOX (group), row);
+  gtk_box_append (self->items_box, group);
+}
+
 static void rebuild (ChiaroHistoryStrip *self);
 
 static void
@@ -471,17 +631,30 @@ rebuild (ChiaroHistoryStrip *self)
        entry = chiaro_history_entry_get_redo_child (entry))
     g_ptr_array_add (self->entries, g_object_ref (entry));
 
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      ChiaroHistoryEntry *shown = g_ptr_array_index (self->entries, i);
-      GtkWidget *item = create_item (self, shown, shown == cursor, i >= n_path);
+  {
+    g_autoptr(GPtrArray) walked = g_steal_pointer (&self->entries);
 
-      /* The root gets its photo after the project exists. */
-      g_signal_connect_swapped (shown, "notify::image-hash", G_CALLBACK (on_image_changed), self);
+    self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+    for (guint i = 0; i < walked->len; i++)
+      {
+        ChiaroHistoryEntry *shown = g_ptr_array_index (walked, i);
+        const char *pack_id = get_entry_pack_id (shown);
 
-      gtk_box_append (self->items_box, item);
-      g_ptr_array_add (self->items, item);
-    }
+        /* The root gets its photo after the project exists. */
+        g_signal_connect_swapped (shown, "notify::image-hash", G_CALLBACK (on_image_changed),
+                                  self);
+
+        if (pack_id != NULL)
+          {
+            append_pack (self, shown, cursor, i >= n_path);
+            continue;
+          }
+
+        g_ptr_array_add (self->entries, g_object_ref (shown));
+        append_item (self, self->items_box,
+                     create_item (self, shown, shown == cursor, i >= n_path, FALSE));
+      }
+  }
 
   self->scroll_pending = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
@@ -584,6 +757,71 @@ copy_prompt_action (GtkWidget  *widget,
     chiaro_document_set_options (self->document, turn->options);
   chiaro_document_set_n_variants (self->document, MAX (turn->n_variants, 1));
   chiaro_document_set_prompt (self->document, turn->prompt != NULL ? turn->prompt : "");
+}
+
+static void
+save_preset_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ChiaroHistoryStrip *self = CHIARO_HISTORY_STRIP (widget);
+  ChiaroHistoryEntry *entry = lookup_entry (self, parameter);
+
+  if (entry != NULL && chiaro_history_entry_get_turn (entry) != NULL)
+    g_signal_emit (self, signals[SAVE_PRESET], 0, entry);
+}
+
+static void
+export_pack_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ChiaroHistoryStrip *self = CHIARO_HISTORY_STRIP (widget);
+  ChiaroHistoryEntry *entry = lookup_entry (self, parameter);
+
+  if (entry == NULL)
+    return;
+
+  /* The window exports the pack of the current image. */
+  chiaro_history_set_cursor (get_history (self), entry);
+  gtk_widget_activate_action (widget, "win.export-pack", NULL);
+}
+
+static void
+on_rerendered (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ChiaroHistoryStrip) self = user_data;
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A failed request stays in the conversation; what was refused before sending is said
+   * here. */
+  send = chiaro_document_send_finish (CHIARO_DOCUMENT (object), result, &error);
+  if (send == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      (error->domain != CHIARO_API_ERROR ||
+       g_error_matches (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION)))
+    g_signal_emit (self, signals[ERROR], 0, error->message);
+}
+
+static void
+render_final_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ChiaroHistoryStrip *self = CHIARO_HISTORY_STRIP (widget);
+  ChiaroHistory *history = get_history (self);
+  ChiaroHistoryEntry *entry;
+  const char *id;
+  const char *size;
+
+  g_variant_get (parameter, "(&s&s)", &id, &size);
+  if (history == NULL || (entry = chiaro_history_lookup (history, id)) == NULL)
+    return;
+
+  chiaro_document_rerender_async (self->document, entry, size, NULL, on_rerendered,
+                                  g_object_ref (self));
 }
 
 static void
@@ -790,6 +1028,20 @@ chiaro_history_strip_class_init (ChiaroHistoryStripClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * ChiaroHistoryStrip::save-preset:
+   * @self: the strip
+   * @entry: the entry whose prompt to save
+   *
+   * The user asked to save @entry's prompt (and its ratio and size) as a preset.
+   */
+  signals[SAVE_PRESET] =
+    g_signal_new ("save-preset",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CHIARO_TYPE_HISTORY_ENTRY);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/chiaro-history-strip.ui");
   gtk_widget_class_bind_template_child (widget_class, ChiaroHistoryStrip, scroller);
@@ -802,6 +1054,12 @@ chiaro_history_strip_class_init (ChiaroHistoryStripClass *klass)
   gtk_widget_class_install_action (widget_class, "history.copy-prompt", "s",
                                    copy_prompt_action);
   gtk_widget_class_install_action (widget_class, "history.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "history.save-preset", "s",
+                                   save_preset_action);
+  gtk_widget_class_install_action (widget_class, "history.export-pack", "s",
+                                   export_pack_action);
+  gtk_widget_class_install_action (widget_class, "history.render-final", "(ss)",
+                                   render_final_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "historystrip");

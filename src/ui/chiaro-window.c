@@ -29,6 +29,7 @@
 #include "chiaro-api-key.h"
 #include "chiaro-api-settings.h"
 #include "chiaro-conversation-view.h"
+#include "chiaro-export-dialog.h"
 #include "chiaro-gemini-provider.h"
 #include "chiaro-generation-controls.h"
 #include "chiaro-history-strip.h"
@@ -37,6 +38,8 @@
 #include "chiaro-image-store.h"
 #include "chiaro-key-page.h"
 #include "chiaro-openai-provider.h"
+#include "chiaro-pack-dialog.h"
+#include "chiaro-preset-name.h"
 #include "chiaro-project-error.h"
 #include "chiaro-project-list.h"
 #include "chiaro-projects-view.h"
@@ -107,6 +110,7 @@ enum {
   PROP_FILE,
   PROP_LOADING,
   PROP_NEEDS_KEY,
+  PROP_SAFE_ZONES,
   PROP_SETTINGS,
   N_PROPS
 };
@@ -489,6 +493,8 @@ update_zoom_label (ChiaroWindow *self)
 
 /* Actions */
 
+static void update_workflow_actions (ChiaroWindow *self);
+
 static void
 update_actions (ChiaroWindow *self)
 {
@@ -505,6 +511,7 @@ update_actions (ChiaroWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.paste-reference", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare-with-parent",
                                  self->compare_entry != NULL);
+  update_workflow_actions (self);
 }
 
 static void
@@ -777,6 +784,12 @@ on_tray_error (ChiaroWindow *self,
 }
 
 static void
+on_safe_zones_changed (ChiaroWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAFE_ZONES]);
+}
+
+static void
 on_compare_mode_changed (ChiaroWindow *self)
 {
   static const char * const labels[] = {
@@ -791,6 +804,385 @@ on_compare_mode_changed (ChiaroWindow *self)
 }
 
 /* Opening a photo */
+
+/* Packs, presets, export and the clipboard */
+
+static ChiaroHistoryEntry *
+get_cursor (ChiaroWindow *self)
+{
+  ChiaroHistory *history = get_history (self);
+
+  return history != NULL ? chiaro_history_get_cursor (history) : NULL;
+}
+
+static gboolean
+cursor_has_image (ChiaroWindow *self)
+{
+  ChiaroHistoryEntry *cursor = get_cursor (self);
+
+  return cursor != NULL && chiaro_history_entry_get_image_hash (cursor) != NULL;
+}
+
+static const char *
+get_cursor_pack_id (ChiaroWindow *self)
+{
+  ChiaroHistoryEntry *cursor = get_cursor (self);
+  ChiaroTurn *turn = cursor != NULL ? chiaro_history_entry_get_turn (cursor) : NULL;
+
+  return turn != NULL ? turn->pack_id : NULL;
+}
+
+static void
+on_pack_sent (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ChiaroWindow) self = user_data;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sends = chiaro_document_send_pack_finish (CHIARO_DOCUMENT (object), result, &error);
+  /* Failed requests stay in the conversation, one per ratio; what was refused before
+   * anything was sent (a ratio or size the model lacks, no key) is a toast. */
+  if (sends == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      (error->domain != CHIARO_API_ERROR ||
+       g_error_matches (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION)))
+    chiaro_window_show_error (self, error->message);
+}
+
+static void
+on_pack_dialog_send (ChiaroWindow     *self,
+                     GStrv             ratios,
+                     const char       *image_size,
+                     guint             variants,
+                     ChiaroPackDialog *dialog)
+{
+  ChiaroDocument *document = chiaro_pack_dialog_get_document (dialog);
+
+  chiaro_document_send_pack_async (document, (const char * const *) ratios, image_size,
+                                   variants, NULL, on_pack_sent, g_object_ref (self));
+}
+
+static void
+make_pack_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ChiaroWindow *self = CHIARO_WINDOW (widget);
+  ChiaroPackDialog *dialog;
+
+  if (self->document == NULL)
+    return;
+
+  dialog = chiaro_pack_dialog_new (self->document);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "send", G_CALLBACK (on_pack_dialog_send), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_presets_saved (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ChiaroWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!chiaro_preset_library_save_finish (CHIARO_PRESET_LIBRARY (object), result, &error))
+    {
+      /* Translators: a toast; %s says why. */
+      g_autofree char *message = g_strdup_printf (_("The presets could not be saved: %s"),
+                                                  error->message);
+
+      chiaro_window_show_error (self, message);
+    }
+}
+
+static ChiaroPresetLibrary *
+get_presets (ChiaroWindow *self)
+{
+  return self->application != NULL
+         ? chiaro_application_get_preset_library (self->application) : NULL;
+}
+
+typedef struct
+{
+  ChiaroWindow *self;   /* (owned) */
+  char *prompt;
+  char *aspect_ratio;   /* (nullable) */
+  char *image_size;     /* (nullable) */
+} PresetRequest;
+
+static void
+preset_request_free (gpointer data)
+{
+  PresetRequest *request = data;
+
+  g_object_unref (request->self);
+  g_free (request->prompt);
+  g_free (request->aspect_ratio);
+  g_free (request->image_size);
+  g_free (request);
+}
+
+static void
+on_preset_named (const char *name,
+                 gpointer    user_data)
+{
+  PresetRequest *request = user_data;
+  ChiaroPresetLibrary *presets = get_presets (request->self);
+  g_autoptr(GError) error = NULL;
+
+  if (presets == NULL)
+    return;
+
+  if (chiaro_preset_library_add (presets, name, request->prompt, request->aspect_ratio,
+                                 request->image_size, &error) == NULL)
+    {
+      chiaro_window_show_error (request->self, error->message);
+      return;
+    }
+
+  chiaro_preset_library_save_async (presets, NULL, on_presets_saved,
+                                    g_object_ref (request->self));
+}
+
+/* Asks for a name, then saves @prompt (with the options) as one of the user's presets. */
+static void
+save_preset (ChiaroWindow                  *self,
+             const char                    *prompt,
+             const ChiaroGenerationOptions *options)
+{
+  PresetRequest *request;
+  g_autofree char *name = NULL;
+
+  if (prompt == NULL || prompt[0] == '\0')
+    {
+      chiaro_window_show_error (self, _("Write a prompt first, then save it as a preset"));
+      return;
+    }
+
+  request = g_new0 (PresetRequest, 1);
+  request->self = g_object_ref (self);
+  request->prompt = g_strdup (prompt);
+  if (options != NULL)
+    {
+      request->aspect_ratio = g_strdup (options->aspect_ratio);
+      request->image_size = g_strdup (options->image_size);
+    }
+
+  /* The first words of the prompt are a good start for its name. */
+  name = g_utf8_substring (prompt, 0, MIN (g_utf8_strlen (prompt, -1), 40));
+  g_strdelimit (name, "\n\t", ' ');
+  chiaro_ask_preset_name (GTK_WIDGET (self), _("Save Prompt as Preset"), name, _("_Save"),
+                          on_preset_named, request, preset_request_free);
+}
+
+static void
+save_prompt_preset_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  ChiaroWindow *self = CHIARO_WINDOW (widget);
+
+  if (self->document == NULL)
+    return;
+
+  save_preset (self, chiaro_document_get_prompt (self->document),
+               chiaro_document_get_options (self->document));
+}
+
+static void
+on_strip_save_preset (ChiaroWindow       *self,
+                      ChiaroHistoryEntry *entry)
+{
+  ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
+
+  if (turn != NULL)
+    save_preset (self, turn->prompt, turn->options);
+}
+
+static void
+on_preset_undo (AdwToast *toast,
+                gpointer  user_data)
+{
+  ChiaroWindow *self = CHIARO_WINDOW (user_data);
+  ChiaroPreset *preset = g_object_get_data (G_OBJECT (toast), "chiaro-preset");
+  ChiaroPresetLibrary *presets = get_presets (self);
+  g_autoptr(GError) error = NULL;
+
+  if (presets == NULL || preset == NULL)
+    return;
+
+  if (chiaro_preset_library_add (presets, chiaro_preset_get_name (preset),
+                                 chiaro_preset_get_prompt (preset),
+                                 chiaro_preset_get_aspect_ratio (preset),
+                                 chiaro_preset_get_image_size (preset), &error) == NULL)
+    {
+      chiaro_window_show_error (self, error->message);
+      return;
+    }
+
+  chiaro_preset_library_save_async (presets, NULL, on_presets_saved, g_object_ref (self));
+}
+
+static void
+on_preset_removed (ChiaroWindow *self,
+                   ChiaroPreset *preset)
+{
+  g_autofree char *escaped = g_markup_escape_text (chiaro_preset_get_name (preset), -1);
+  /* Translators: a toast after deleting a preset; %s is its name. */
+  g_autofree char *title = g_strdup_printf (_("“%s” deleted"), escaped);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "chiaro-preset", g_object_ref (preset),
+                          g_object_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_preset_undo), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_export_dialog_exported (ChiaroWindow *self,
+                           const char   *message)
+{
+  g_autofree char *markup = g_markup_escape_text (message, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
+}
+
+static void
+show_export_dialog (ChiaroWindow     *self,
+                    ChiaroExportKind  kind,
+                    GPtrArray        *entries)
+{
+  ChiaroExportDialog *dialog;
+
+  dialog = chiaro_export_dialog_new (self->document, kind, entries,
+                                     g_settings_get_boolean (self->settings, "export-metadata"));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "exported", G_CALLBACK (on_export_dialog_exported), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "failed", G_CALLBACK (chiaro_window_show_error), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+collect_starred (ChiaroHistoryEntry *entry,
+                 GPtrArray          *starred)
+{
+  if (chiaro_history_entry_get_starred (entry) &&
+      chiaro_history_entry_get_image_hash (entry) != NULL)
+    g_ptr_array_add (starred, entry);
+
+  for (guint i = 0; i < chiaro_history_entry_get_n_children (entry); i++)
+    collect_starred (chiaro_history_entry_get_child (entry, i), starred);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ChiaroWindow *self = CHIARO_WINDOW (widget);
+  ChiaroHistory *history = get_history (self);
+  ChiaroHistoryEntry *cursor = get_cursor (self);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+
+  if (history == NULL || cursor == NULL)
+    return;
+
+  if (g_str_equal (action_name, "win.export-starred"))
+    {
+      collect_starred (chiaro_history_get_root (history), entries);
+      if (entries->len == 0)
+        {
+          chiaro_window_show_error (self, _("No image is starred yet"));
+          return;
+        }
+      show_export_dialog (self, CHIARO_EXPORT_KIND_IMAGES, entries);
+    }
+  else if (g_str_equal (action_name, "win.export-pack"))
+    {
+      g_autoptr(GPtrArray) pack = NULL;
+
+      if (get_cursor_pack_id (self) == NULL)
+        return;
+      pack = chiaro_history_dup_pack_entries (history, get_cursor_pack_id (self));
+      show_export_dialog (self, CHIARO_EXPORT_KIND_IMAGES, pack);
+    }
+  else if (chiaro_history_entry_get_image_hash (cursor) != NULL)
+    {
+      g_ptr_array_add (entries, cursor);
+      show_export_dialog (self, g_str_equal (action_name, "win.export-comparison")
+                                ? CHIARO_EXPORT_KIND_COMPARISON : CHIARO_EXPORT_KIND_IMAGE,
+                          entries);
+    }
+}
+
+static void
+on_copy_decoded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ChiaroWindow) self = user_data;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pixbuf = chiaro_image_store_decode_finish (CHIARO_IMAGE_STORE (object), result, &error);
+  if (pixbuf == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        chiaro_window_show_error (self, error->message);
+      return;
+    }
+
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (self)), texture);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Image copied")));
+}
+
+static void
+copy_image_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ChiaroWindow *self = CHIARO_WINDOW (widget);
+  ChiaroHistoryEntry *cursor = get_cursor (self);
+
+  if (!cursor_has_image (self))
+    return;
+
+  /* The stored image, decoded on a worker (kept by the store for the canvas anyway). */
+  chiaro_image_store_decode_async (chiaro_document_get_images (self->document),
+                                   chiaro_history_entry_get_image_hash (cursor),
+                                   chiaro_history_entry_get_mime_type (cursor),
+                                   NULL, on_copy_decoded, g_object_ref (self));
+}
+
+static void
+update_workflow_actions (ChiaroWindow *self)
+{
+  ChiaroHistoryEntry *cursor = get_cursor (self);
+  gboolean has_image = cursor_has_image (self);
+  ChiaroHistoryEntry *parent = cursor != NULL ? chiaro_history_entry_get_parent (cursor) : NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.make-pack", has_image);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-prompt-preset",
+                                 self->document != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-image", has_image);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-image", has_image);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-starred",
+                                 self->document != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pack",
+                                 get_cursor_pack_id (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-comparison",
+                                 has_image && parent != NULL &&
+                                 chiaro_history_entry_get_image_hash (parent) != NULL);
+}
 
 static void
 finish_request (LoadRequest *request,
@@ -1562,8 +1954,17 @@ on_application_changed (ChiaroWindow *self)
 
   if (CHIARO_IS_APPLICATION (application))
     {
+      ChiaroPresetsPopover *presets;
+
       g_set_object (&self->application, CHIARO_APPLICATION (application));
       ensure_projects_view (self);
+
+      presets = chiaro_generation_controls_get_presets_popover (self->generation_controls);
+      chiaro_presets_popover_set_library (presets, get_presets (self));
+      g_signal_connect_object (presets, "removed", G_CALLBACK (on_preset_removed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (presets, "error", G_CALLBACK (chiaro_window_show_error), self,
+                               G_CONNECT_SWAPPED);
     }
 }
 
@@ -1631,6 +2032,11 @@ chiaro_window_get_property (GObject    *object,
       g_value_set_boolean (value, chiaro_window_get_needs_key (self));
       break;
 
+    case PROP_SAFE_ZONES:
+      g_value_set_enum (value, self->canvas != NULL ? chiaro_canvas_get_safe_zones (self->canvas)
+                                                    : CHIARO_SAFE_ZONES_NONE);
+      break;
+
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
       break;
@@ -1656,6 +2062,10 @@ chiaro_window_set_property (GObject      *object,
 
     case PROP_DOCUMENT:
       chiaro_window_set_document (self, g_value_get_object (value));
+      break;
+
+    case PROP_SAFE_ZONES:
+      chiaro_canvas_set_safe_zones (self->canvas, g_value_get_enum (value));
       break;
 
     case PROP_SETTINGS:
@@ -1696,6 +2106,8 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
     { GDK_KEY_KP_1, GDK_CONTROL_MASK, "win.zoom-100" },
     { GDK_KEY_1, GDK_CONTROL_MASK, "win.zoom-100" },
     { GDK_KEY_backslash, 0, "win.compare-hold" },
+    { GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-image" },
+    { GDK_KEY_c, GDK_CONTROL_MASK, "win.copy-image" },
   };
 
   object_class->constructed = chiaro_window_constructed;
@@ -1736,6 +2148,11 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_SAFE_ZONES] =
+    g_param_spec_enum ("safe-zones", NULL, NULL,
+                       CHIARO_TYPE_SAFE_ZONES, CHIARO_SAFE_ZONES_NONE,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
@@ -1773,6 +2190,7 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_key_page_saved);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_compare);
   gtk_widget_class_bind_template_callback (widget_class, on_strip_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_strip_save_preset);
   gtk_widget_class_bind_template_callback (widget_class, on_tray_error);
   gtk_widget_class_bind_template_callback (widget_class, on_controls_error);
 
@@ -1791,6 +2209,15 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.compare-with-parent", NULL,
                                    compare_with_parent_action);
   gtk_widget_class_install_property_action (widget_class, "win.compare-mode", "compare-mode");
+  gtk_widget_class_install_property_action (widget_class, "win.safe-zones", "safe-zones");
+  gtk_widget_class_install_action (widget_class, "win.make-pack", NULL, make_pack_action);
+  gtk_widget_class_install_action (widget_class, "win.save-prompt-preset", NULL,
+                                   save_prompt_preset_action);
+  gtk_widget_class_install_action (widget_class, "win.export-image", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-starred", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-pack", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-comparison", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-image", NULL, copy_image_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     gtk_widget_class_add_binding_action (widget_class, bindings[i].key, bindings[i].mods,
@@ -1840,6 +2267,8 @@ chiaro_window_init (ChiaroWindow *self)
 
   g_signal_connect_object (self->canvas, "notify::compare-mode",
                            G_CALLBACK (on_compare_mode_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::safe-zones",
+                           G_CALLBACK (on_safe_zones_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::zoom",
                            G_CALLBACK (update_zoom_label), self, G_CONNECT_SWAPPED);
   on_compare_mode_changed (self);
