@@ -2501,6 +2501,50 @@ test_program (void)
   g_unlink (record_path);
 }
 
+/* A fixed answer body (for benchmarks) is served as it is for "ok", after the request is
+ * checked; other scenarios, invalid requests and other routes answer as usual. */
+static void
+test_answer_body (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const char answer[] = "{\n  \"candidates\": [],\n  \"responseId\": \"fixed\"\n}\n";
+  g_autoptr(GBytes) fixed = g_bytes_new_static (answer, strlen (answer));
+  g_autofree char *body = simple_request ("A lighthouse", NULL);
+  g_autoptr(Response) ok = NULL;
+  g_autoptr(Response) limited = NULL;
+  g_autoptr(Response) invalid = NULL;
+  g_autoptr(Response) streamed = NULL;
+  g_autoptr(Response) usual = NULL;
+
+  chiaro_mock_server_set_answer_body (fixture->server, fixed);
+
+  ok = post_gemini (fixture, FLASH25, body);
+  g_assert_no_error (ok->error);
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_true (g_bytes_equal (ok->body, fixed));
+  g_assert_cmpstr (soup_message_headers_get_one (ok->headers, "Content-Type"), ==,
+                   "application/json; charset=UTF-8");
+
+  chiaro_mock_server_push_scenario (fixture->server, "429");
+  limited = post_gemini (fixture, FLASH25, body);
+  g_assert_cmpuint (limited->status, ==, 429);
+
+  invalid = post_gemini (fixture, FLASH25, "{\"contents\": 3}");
+  g_assert_cmpuint (invalid->status, ==, 400);
+
+  streamed = send_full (fixture, "POST", "/v1beta/models/" FLASH25 ":streamGenerateContent?alt=sse",
+                        body, NULL, "x-goog-api-key", "test-key", NULL);
+  g_assert_cmpuint (streamed->status, ==, 200);
+  g_assert_false (g_bytes_equal (streamed->body, fixed));
+
+  chiaro_mock_server_set_answer_body (fixture->server, NULL);
+  usual = post_gemini (fixture, FLASH25, body);
+  g_assert_cmpuint (usual->status, ==, 200);
+  g_assert_false (g_bytes_equal (usual->body, fixed));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (usual->body, NULL),
+                                  g_bytes_get_size (usual->body), "inlineData"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2515,6 +2559,7 @@ main (int   argc,
   ADD ("generate/ratio-from-input", test_generate_ratio_from_input);
   ADD ("generate/distinct-images", test_generate_distinct_images);
   ADD ("generate/signatures", test_generate_signatures);
+  ADD ("generate/answer-body", test_answer_body);
   ADD ("validation/messages", test_validation);
   ADD ("validation/details", test_validation_details);
   ADD ("validation/json-syntax", test_validation_json_syntax);

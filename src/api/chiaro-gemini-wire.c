@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "chiaro-api-error.h"
+#include "chiaro-content-private.h"
 #include "chiaro-sse-parser.h"
 #include "chiaro-wire-util.h"
 
@@ -775,6 +776,7 @@ part_is_empty (ChiaroPart *part)
 static gboolean
 read_candidate (ChiaroGeminiStream  *stream,
                 JsonObject          *candidate,
+                GHashTable          *blobs,
                 GPtrArray           *out_new_parts,
                 GError             **error)
 {
@@ -783,7 +785,8 @@ read_candidate (ChiaroGeminiStream  *stream,
 
   if (content_node != NULL && JSON_NODE_HOLDS_OBJECT (content_node))
     {
-      g_autoptr(ChiaroContent) content = chiaro_content_new_from_json (content_node, error);
+      g_autoptr(ChiaroContent) content = chiaro_content_new_from_json_with_blobs (content_node,
+                                                                                 blobs, error);
 
       if (content == NULL)
         return FALSE;
@@ -815,6 +818,7 @@ read_candidate (ChiaroGeminiStream  *stream,
 static gboolean
 add_object (ChiaroGeminiStream  *stream,
             JsonObject          *object,
+            GHashTable          *blobs,
             GPtrArray           *out_new_parts,
             GError             **error)
 {
@@ -858,7 +862,7 @@ add_object (ChiaroGeminiStream  *stream,
       JsonNode *first = json_array_get_element (candidates, 0);
 
       if (JSON_NODE_HOLDS_OBJECT (first) &&
-          !read_candidate (stream, json_node_get_object (first), out_new_parts, error))
+          !read_candidate (stream, json_node_get_object (first), blobs, out_new_parts, error))
         return FALSE;
     }
 
@@ -887,6 +891,7 @@ static gboolean
 add_node (ChiaroGeminiStream  *stream,
           JsonNode            *node,
           GBytes              *body,
+          GHashTable          *blobs,
           GPtrArray           *out_new_parts,
           GError             **error)
 {
@@ -896,7 +901,8 @@ add_node (ChiaroGeminiStream  *stream,
       guint n = json_array_get_length (array);
 
       for (guint i = 0; i < n; i++)
-        if (!add_node (stream, json_array_get_element (array, i), body, out_new_parts, error))
+        if (!add_node (stream, json_array_get_element (array, i), body, blobs, out_new_parts,
+                       error))
           return FALSE;
       return TRUE;
     }
@@ -910,7 +916,15 @@ add_node (ChiaroGeminiStream  *stream,
       return FALSE;
     }
 
-  return add_object (stream, json_node_get_object (node), out_new_parts, error);
+  return add_object (stream, json_node_get_object (node), blobs, out_new_parts, error);
+}
+
+/* Images decoded straight from the body while parsing, by their marker in the tree. */
+static GHashTable *
+new_blobs (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                (GDestroyNotify) g_bytes_unref);
 }
 
 /**
@@ -929,16 +943,17 @@ chiaro_gemini_stream_add_event (ChiaroGeminiStream  *stream,
                                 GPtrArray           *out_new_parts,
                                 GError             **error)
 {
+  g_autoptr(GHashTable) blobs = new_blobs ();
   g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (stream != NULL, FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
 
-  root = chiaro_wire_parse_json (payload, error);
+  root = chiaro_wire_parse_json_with_blobs (payload, blobs, error);
   if (root == NULL)
     return FALSE;
 
-  return add_node (stream, root, payload, out_new_parts, error);
+  return add_node (stream, root, payload, blobs, out_new_parts, error);
 }
 
 static void
@@ -1089,14 +1104,15 @@ chiaro_gemini_parse_response (GBytes  *body,
                               GError **error)
 {
   g_autoptr(ChiaroGeminiStream) stream = NULL;
+  g_autoptr(GHashTable) blobs = new_blobs ();
   g_autoptr(JsonNode) root = NULL;
 
-  root = chiaro_wire_parse_json (body, error);
+  root = chiaro_wire_parse_json_with_blobs (body, blobs, error);
   if (root == NULL)
     return NULL;
 
   stream = chiaro_gemini_stream_new ();
-  if (!add_node (stream, root, body, NULL, error))
+  if (!add_node (stream, root, body, blobs, NULL, error))
     return NULL;
   return chiaro_gemini_stream_finish (stream, error);
 }

@@ -47,6 +47,7 @@
 
 #include "chiaro-api-error.h"
 #include "chiaro-http-client-private.h"
+#include "chiaro-wire-util.h"
 
 #include "chiaro-http-client.h"
 
@@ -965,6 +966,7 @@ on_sent (GObject      *source,
       state->total = (guint64) content_length;
       state->allocated = (gsize) content_length;
       state->data = g_malloc (state->allocated);
+      chiaro_wire_advise_large_buffer (state->data, state->allocated);
     }
 
   post_emit_progress (state, CHIARO_HTTP_PHASE_RECEIVING, state->attempt, 0, state->total, 0, 0);

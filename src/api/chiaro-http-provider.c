@@ -91,6 +91,7 @@ parse_in_thread (GTask        *task,
   ChiaroHttpResponse *response = exchange->response;
   g_autoptr(ChiaroGenerationResult) result = NULL;
   GError *error = NULL;
+  gint64 started_us;
 
   if (response->status != SOUP_STATUS_OK)
     {
@@ -102,6 +103,7 @@ parse_in_thread (GTask        *task,
       return;
     }
 
+  started_us = g_get_monotonic_time ();
   result = exchange->wire->parse_response (response->body, &error);
   if (result == NULL)
     {
@@ -120,9 +122,9 @@ parse_in_thread (GTask        *task,
       result->cost_usd = cost;
     }
 
-  g_debug ("answer: %u image(s), finish %s, %u attempt(s)",
+  g_debug ("answer: %u image(s), finish %s, %u attempt(s), parsed in %.1f ms",
            result->images->len, result->finish_reason ? result->finish_reason : "-",
-           result->attempts);
+           result->attempts, (g_get_monotonic_time () - started_us) / 1000.0);
   g_task_return_pointer (task, g_steal_pointer (&result),
                          (GDestroyNotify) chiaro_generation_result_unref);
 }

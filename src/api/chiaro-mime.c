@@ -261,10 +261,11 @@ jpeg_looks_complete (const guint8 *data,
         continue;
 
       /* Entropy-coded data never holds 0xff 0xd9, so an end-of-image marker after the first
-       * scan is the real end, even when a camera appended more data behind it. */
-      for (gsize i = offset; i + 1 < size; i++)
+       * scan is the real end, even when a camera appended more data behind it. Whether there
+       * is one is searched for from the end: a whole file has it in its last two bytes. */
+      for (gsize i = size - 1; i > offset; i--)
         {
-          if (data[i] == 0xff && data[i + 1] == 0xd9)
+          if (data[i] == 0xd9 && data[i - 1] == 0xff)
             return TRUE;
         }
       return FALSE;

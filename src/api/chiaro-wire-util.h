@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 
 JsonNode    *chiaro_wire_parse_json        (GBytes         *body,
                                             GError        **error);
+JsonNode    *chiaro_wire_parse_json_with_blobs (GBytes     *body,
+                                                GHashTable *blobs,
+                                                GError    **error);
 char        *chiaro_wire_excerpt           (const char     *data,
                                             gsize           size);
 char        *chiaro_wire_excerpt_bytes     (GBytes         *body);
@@ -42,6 +45,11 @@ gboolean     chiaro_wire_get_int           (JsonObject     *object,
 gboolean     chiaro_wire_decode_base64     (const char     *text,
                                             gsize           length,
                                             GBytes        **out_bytes);
+void         chiaro_wire_advise_large_buffer (gpointer    data,
+                                              gsize       size);
+gboolean     chiaro_wire_decode_base64_canonical (const char *text,
+                                                  gsize       length,
+                                                  GBytes    **out_bytes);
 void         chiaro_wire_append_text       (GString        *text,
                                             const char     *piece,
                                             gboolean        new_paragraph);

@@ -486,9 +486,13 @@ write_output (Output      *output,
               ChiaroPart  *image,
               GError     **error)
 {
+  gint64 started_us = g_get_monotonic_time ();
+
   if (!chiaro_cli_generate_write_image (image->data, image->sniffed_mime_type, output->path,
                                         &output->width, &output->height, error))
     return FALSE;
+  g_debug ("%" G_GSIZE_FORMAT " bytes written in %.1f ms", g_bytes_get_size (image->data),
+           (g_get_monotonic_time () - started_us) / 1000.0);
   if (output->generate->export_metadata)
     {
       const char *prompts[] = { output->generate->prompt, NULL };

@@ -92,6 +92,7 @@ struct _ChiaroMockServer
   gsize             max_request_bytes;
   gboolean          enforce_signatures;
   gboolean          gzip;
+  GBytes           *answer_body;     /* (nullable) every "ok" generateContent answer */
 };
 
 G_DEFINE_FINAL_TYPE (ChiaroMockServer, chiaro_mock_server, G_TYPE_OBJECT)
@@ -138,6 +139,7 @@ typedef struct
   ChiaroMockSchema  *schema;
   ChiaroMockImages  *images;
   Repeats           *repeats;
+  GBytes            *answer_body;     /* (nullable) */
 
   /* results */
   JsonNode          *json;
@@ -167,6 +169,7 @@ job_free (Job *job)
   g_free (job->body_model);
   g_clear_pointer (&job->reply, chiaro_mock_reply_free);
   g_clear_pointer (&job->response, g_bytes_unref);
+  g_clear_pointer (&job->answer_body, g_bytes_unref);
   g_free (job);
 }
 
@@ -522,7 +525,16 @@ process (GTask        *task,
       return;
     }
 
-  if (openai)
+  if (job->answer_body != NULL && job->route == CHIARO_MOCK_ROUTE_GENERATE &&
+      g_str_equal (job->scenario, "ok"))
+    {
+      reply = chiaro_mock_reply_new (200);
+      chiaro_mock_reply_add_header (reply, "Content-Type", "application/json; charset=UTF-8");
+      chiaro_mock_reply_add_google_headers (reply);
+      chiaro_mock_reply_append (reply, job->answer_body);
+      reply->compressible = TRUE;
+    }
+  else if (openai)
     reply = chiaro_mock_openai_answer (plan,
                                        scenario->kind == CHIARO_MOCK_SCENARIO_CONTENT
                                        ? job->scenario : "ok",
@@ -1149,6 +1161,7 @@ on_request (SoupServer        *soup,
   job->schema = g_object_ref (self->schema);
   job->images = g_object_ref (self->images);
   job->repeats = g_atomic_rc_box_acquire (self->repeats);
+  job->answer_body = self->answer_body != NULL ? g_bytes_ref (self->answer_body) : NULL;
 
   exchange = g_new0 (Exchange, 1);
   exchange->server = self;
@@ -1218,6 +1231,7 @@ chiaro_mock_server_finalize (GObject *object)
   g_clear_pointer (&self->image_format, g_free);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->repeats, repeats_unref);
+  g_clear_pointer (&self->answer_body, g_bytes_unref);
 
   G_OBJECT_CLASS (chiaro_mock_server_parent_class)->finalize (object);
 }
@@ -1501,6 +1515,25 @@ chiaro_mock_server_set_max_request_bytes (ChiaroMockServer *self,
   g_return_if_fail (CHIARO_IS_MOCK_SERVER (self));
 
   self->max_request_bytes = max_bytes;
+}
+
+/**
+ * chiaro_mock_server_set_answer_body:
+ * @self: the server
+ * @body: (nullable): a whole generateContent answer, or %NULL for the usual ones
+ *
+ * Makes every "ok" answer to generateContent (after the request is checked) this body as it
+ * is: for benchmarks that need a fixed, realistic answer, such as a 4K image.
+ */
+void
+chiaro_mock_server_set_answer_body (ChiaroMockServer *self,
+                                    GBytes           *body)
+{
+  g_return_if_fail (CHIARO_IS_MOCK_SERVER (self));
+
+  g_clear_pointer (&self->answer_body, g_bytes_unref);
+  if (body != NULL)
+    self->answer_body = g_bytes_ref (body);
 }
 
 /* Whether unary answers are gzipped for clients that accept it, as Google's are. On by

@@ -41,6 +41,8 @@ void               chiaro_mock_server_set_enforce_signatures  (ChiaroMockServer 
                                                                gboolean           enforce);
 void               chiaro_mock_server_set_max_request_bytes   (ChiaroMockServer  *self,
                                                                gsize              max_bytes);
+void               chiaro_mock_server_set_answer_body         (ChiaroMockServer  *self,
+                                                               GBytes            *body);
 void               chiaro_mock_server_set_gzip                (ChiaroMockServer  *self,
                                                                gboolean           gzip);
 guint              chiaro_mock_server_get_n_requests          (ChiaroMockServer  *self);

@@ -56,6 +56,7 @@ main (int   argc,
   g_autofree char *image_format = NULL;
   g_autofree char *record_path = NULL;
   g_autofree char *discovery = NULL;
+  g_autofree char *answer_path = NULL;
   gboolean enforce_signatures = FALSE;
   gboolean list = FALSE;
   gboolean no_gzip = FALSE;
@@ -73,6 +74,8 @@ main (int   argc,
       "Refuse Gemini 3 model turns without valid thought signatures", NULL },
     { "max-request-bytes", 0, 0, G_OPTION_ARG_INT64, &max_request_bytes,
       "Largest request body accepted (20 MiB)", "BYTES" },
+    { "answer-file", 0, 0, G_OPTION_ARG_FILENAME, &answer_path,
+      "Answer every \"ok\" generateContent with the body in FILE, as it is", "FILE" },
     { "no-gzip", 0, 0, G_OPTION_ARG_NONE, &no_gzip, "Never gzip answers", NULL },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
       "Append each request to FILE as one JSON line", "FILE" },
@@ -132,6 +135,20 @@ main (int   argc,
   chiaro_mock_server_set_enforce_signatures (server, enforce_signatures);
   chiaro_mock_server_set_max_request_bytes (server, max_request_bytes);
   chiaro_mock_server_set_gzip (server, !no_gzip);
+
+  if (answer_path != NULL)
+    {
+      g_autoptr(GMappedFile) mapped = g_mapped_file_new (answer_path, FALSE, &error);
+      g_autoptr(GBytes) answer_body = NULL;
+
+      if (mapped == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      answer_body = g_mapped_file_get_bytes (mapped);
+      chiaro_mock_server_set_answer_body (server, answer_body);
+    }
 
   if (record_path != NULL)
     {
