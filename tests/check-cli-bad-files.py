@@ -29,6 +29,9 @@ UNPRIVILEGED = 65534
 work = tempfile.mkdtemp(prefix='cli-bad-files-', dir=os.environ.get('G_TEST_BUILDDIR'))
 os.chmod(work, 0o755)
 env = cli_env(None, 'http://127.0.0.1:9')
+# The unprivileged user gets a home of its own (the test's may be private to root).
+nobody_env = dict(env, HOME=work, XDG_CONFIG_HOME=os.path.join(work, 'config'),
+                  XDG_DATA_HOME=os.path.join(work, 'data'), XDG_CACHE_HOME=os.path.join(work, 'cache'))
 MODEL = ('--model', 'gemini-3.1-flash-image', '--size', '512')
 
 REFUSED, SHOWN, EITHER = 'refused', 'usable', 'either'
@@ -130,7 +133,8 @@ def run(path, *args):
     as_nobody = path == locked and os.geteuid() == 0
     proc = subprocess.Popen([CLI.encode(), *[a if isinstance(a, bytes) else a.encode()
                                               for a in args]],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=nobody_env if as_nobody else env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             cwd=work, preexec_fn=drop_root if as_nobody else None)
     stderr = proc.stderr.read().decode('utf-8', errors='strict')
     _, status, usage = os.wait4(proc.pid, 0)
