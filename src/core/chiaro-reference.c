@@ -131,7 +131,9 @@ chiaro_reference_set_property (GObject      *object,
       self->height = g_value_get_int (value);
       break;
     case PROP_DISPLAY_NAME:
-      self->display_name = g_value_dup_string (value);
+      /* Saved in project.json, which is UTF-8: a raw file name may not be. */
+      if (g_value_get_string (value) != NULL)
+        self->display_name = g_utf8_make_valid (g_value_get_string (value), -1);
       break;
     case PROP_LABEL:
       chiaro_reference_set_label (self, g_value_get_string (value));

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "chiaro-document.h"
 #include "chiaro-model-catalog.h"
 #include "chiaro-session.h"
 
@@ -246,12 +247,38 @@ quit_action (GSimpleAction *action,
     }
 }
 
+/* For scripts (and the crash tests, which drive the real program over D-Bus): what typing
+ * the prompt in the active window and pressing Send does, through the same controls. */
+static void
+send_prompt_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ChiaroApplication *self = CHIARO_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  ChiaroDocument *document;
+
+  if (!CHIARO_IS_WINDOW (window))
+    return;
+
+  document = chiaro_window_get_document (CHIARO_WINDOW (window));
+  if (document == NULL)
+    {
+      g_debug ("No project in the active window: nothing sent");
+      return;
+    }
+
+  chiaro_document_set_prompt (document, g_variant_get_string (parameter, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
   { "new-window", new_window_action },
   { "present-window", present_window_action, "u" },
   { "quit", quit_action },
+  { "send-prompt", send_prompt_action, "s" },
 };
 
 static void

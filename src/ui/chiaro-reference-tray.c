@@ -408,8 +408,12 @@ queue_file (ChiaroReferenceTray *self,
             GFile               *file,
             guint                position)
 {
-  g_autofree char *name = g_file_get_basename (file);
-  AddJob *job = add_job_new (self, name != NULL ? name : g_file_peek_path (file), position);
+  g_autofree char *basename = g_file_get_basename (file);
+  /* The name as people read it: a file name need not be UTF-8, and this one ends up in
+   * messages (Pango markup) and in project.json. */
+  g_autofree char *name = basename != NULL ? g_filename_display_name (basename)
+                                           : g_file_get_parse_name (file);
+  AddJob *job = add_job_new (self, name, position);
 
   job->file = g_object_ref (file);
   g_queue_push_tail (&self->pending, job);
