@@ -16,6 +16,8 @@
 
 #include "chiaro-image.h"
 
+#include "bench-util.h"
+
 #define WIDTH 4000
 #define HEIGHT 3000
 #define ROUNDS 5
@@ -63,22 +65,6 @@ make_camera_jpeg (guint8 orientation)
 }
 
 static double
-median (double *values,
-        guint   n)
-{
-  for (guint i = 1; i < n; i++)
-    for (guint j = i; j > 0 && values[j - 1] > values[j]; j--)
-      {
-        double swap = values[j];
-
-        values[j] = values[j - 1];
-        values[j - 1] = swap;
-      }
-
-  return values[n / 2];
-}
-
-static double
 time_floor (GBytes *bytes)
 {
   gint64 start = g_get_monotonic_time ();
@@ -88,7 +74,7 @@ time_floor (GBytes *bytes)
   g_assert_true (gdk_pixbuf_loader_close (loader, NULL));
   g_assert_nonnull (gdk_pixbuf_loader_get_pixbuf (loader));
 
-  return (g_get_monotonic_time () - start) / 1000.0;
+  return bench_elapsed_ms (start);
 }
 
 static double
@@ -104,17 +90,18 @@ time_open (GBytes *bytes,
   g_assert_nonnull (pixbuf);
   g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, expected_width);
 
-  return (g_get_monotonic_time () - start) / 1000.0;
+  return bench_elapsed_ms (start);
 }
 
 static void
-measure (guint8      orientation,
-         const char *date)
+measure (guint8 orientation)
 {
   g_autoptr(GBytes) bytes = make_camera_jpeg (orientation);
   int expected_width = orientation >= 5 ? HEIGHT : WIDTH;
   double floor_ms[ROUNDS], open_ms[ROUNDS];
   double floor_median, open_median, ratio;
+  g_autofree char *figure = NULL;
+  g_autofree char *value = NULL;
 
   /* One warm-up each, so the loader modules are loaded before timing. */
   time_floor (bytes);
@@ -126,27 +113,22 @@ measure (guint8      orientation,
       open_ms[i] = time_open (bytes, expected_width);
     }
 
-  floor_median = median (floor_ms, ROUNDS);
-  open_median = median (open_ms, ROUNDS);
+  floor_median = bench_median (floor_ms, ROUNDS);
+  open_median = bench_median (open_ms, ROUNDS);
   ratio = open_median / floor_median;
 
-  g_print ("| open a 12 MP JPEG (%.1f MB, EXIF %u) vs decode floor | %.0f ms vs %.0f ms = %.2fx "
-           "| <= 1.5x | %s | %u cores | %s |\n",
-           g_bytes_get_size (bytes) / 1e6, orientation, open_median, floor_median, ratio,
-           ratio <= 1.5 ? "pass" : "FAIL", g_get_num_processors (), date);
+  figure = g_strdup_printf ("open a 12 MP JPEG (%.1f MB, EXIF %u) vs decode floor",
+                            g_bytes_get_size (bytes) / 1e6, orientation);
+  value = g_strdup_printf ("%.0f ms vs %.0f ms = %.2fx", open_median, floor_median, ratio);
+  bench_print_row (figure, value, "<= 1.5x", ratio <= 1.5);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%F");
-
-  g_print ("| figure | value | goal | result | machine | date |\n");
-  g_print ("|---|---|---|---|---|---|\n");
-  measure (1, date);
-  measure (6, date);
+  measure (1);
+  measure (6);
 
   return 0;
 }

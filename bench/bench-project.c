@@ -16,10 +16,11 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
-#include <glib/gstdio.h>
 
 #include "chiaro-document.h"
 #include "chiaro-stored-content.h"
+
+#include "bench-util.h"
 
 #define SIDE 2048
 #define N_ENTRIES 200
@@ -41,21 +42,6 @@ store_result (GObject      *source,
               gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (res);
-}
-
-/* A line of /proc/self/status, in MB. */
-static double
-status_mb (const char *key)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, key);
-  if (line == NULL)
-    return -1;
-  return g_ascii_strtod (line + strlen (key) + 1, NULL) / 1024.0;
 }
 
 /* A photo-like picture, different for each @seed: gradients turned and tinted by the seed,
@@ -155,8 +141,7 @@ close_project (ChiaroDocument *document)
 }
 
 static void
-build (GFile      *dir,
-       const char *date)
+build (GFile *dir)
 {
   g_autoptr(ChiaroDocument) document = open_project (dir, CHIARO_DOCUMENT_OPEN_CREATE);
   g_autoptr(ChiaroGenerationOptions) options = chiaro_generation_options_new ();
@@ -169,6 +154,10 @@ build (GFile      *dir,
   ChiaroTurn *turn = NULL;
   gint64 start = g_get_monotonic_time ();
   guint64 bytes_stored = 0;
+  g_autofree char *figure = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *goal = NULL;
+  double rss_mb;
 
   chiaro_document_set_root_image_async (document, photo, "photo.jpg", NULL, store_result,
                                         &result);
@@ -227,29 +216,13 @@ build (GFile      *dir,
   g_printerr ("built %u entries, %.0f MB of images, in %.1f s\n", N_ENTRIES,
               bytes_stored / 1e6, (g_get_monotonic_time () - start) / 1e6);
 
-  g_print ("| resident memory after building a project of %u 2K images | %.0f MB | < %.0f MB "
-           "| %s | %u cores | %s |\n", N_ENTRIES, status_mb ("VmRSS:"), RSS_GOAL_MB,
-           status_mb ("VmRSS:") < RSS_GOAL_MB ? "pass" : "FAIL", g_get_num_processors (), date);
+  rss_mb = bench_status_mb ("VmRSS");
+  figure = g_strdup_printf ("resident memory after building a project of %u 2K images",
+                            N_ENTRIES);
+  value = g_strdup_printf ("%.0f MB", rss_mb);
+  goal = g_strdup_printf ("< %.0f MB", RSS_GOAL_MB);
+  bench_print_row (figure, value, goal, rss_mb < RSS_GOAL_MB);
   close_project (document);
-}
-
-/* The project is a few hundred megabytes: it goes when the figures are taken. */
-static void
-delete_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        delete_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 typedef struct
@@ -299,8 +272,7 @@ fetch_next (Browse *browse)
 }
 
 static void
-reopen (GFile      *dir,
-        const char *date)
+reopen (GFile *dir)
 {
   g_autoptr(ChiaroDocument) document = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -309,9 +281,12 @@ reopen (GFile      *dir,
   g_autoptr(GError) error = NULL;
   ChiaroHistoryEntry *cursor;
   Browse browse = { 0 };
-  double before_mb = status_mb ("VmRSS:");
+  double before_mb = bench_status_mb ("VmRSS");
   double reopen_ms, rss_mb, peak_mb;
   gint64 start = g_get_monotonic_time ();
+  g_autofree char *figure = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *goal = NULL;
 
   /* Reopening to the canvas: load the project, decode the cursor's image. */
   document = open_project (dir, CHIARO_DOCUMENT_OPEN_NONE);
@@ -324,12 +299,16 @@ reopen (GFile      *dir,
                                              wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_pixbuf_get_width (canvas), ==, SIDE);
-  reopen_ms = (g_get_monotonic_time () - start) / 1000.0;
+  reopen_ms = bench_elapsed_ms (start);
 
-  g_print ("| reopen the project to the canvas (load %u entries, decode the 2K cursor image) "
-           "| %.0f ms | < %.0f ms | %s | %u cores | %s |\n", N_ENTRIES + 1, reopen_ms,
-           REOPEN_GOAL_MS, reopen_ms < REOPEN_GOAL_MS ? "pass" : "FAIL",
-           g_get_num_processors (), date);
+  figure = g_strdup_printf ("reopen the project to the canvas (load %u entries, decode the 2K "
+                            "cursor image)", N_ENTRIES + 1);
+  value = g_strdup_printf ("%.0f ms", reopen_ms);
+  goal = g_strdup_printf ("< %.0f ms", REOPEN_GOAL_MS);
+  bench_print_row (figure, value, goal, reopen_ms < REOPEN_GOAL_MS);
+  g_clear_pointer (&figure, g_free);
+  g_clear_pointer (&value, g_free);
+  g_clear_pointer (&goal, g_free);
 
   /* Browsing the strip: every thumbnail, made from the 2K files on first use. */
   entries = chiaro_history_dup_entries (chiaro_document_get_history (document));
@@ -343,13 +322,13 @@ reopen (GFile      *dir,
   g_printerr ("%u thumbnails made in %.1f s; resident before opening %.0f MB\n", browse.done,
               (g_get_monotonic_time () - start) / 1e6, before_mb);
 
-  rss_mb = status_mb ("VmRSS:");
-  peak_mb = status_mb ("VmHWM:");
-  g_print ("| resident memory with the project open, the canvas decoded and all %u thumbnails "
-           "fetched | %.0f MB (peak %.0f MB) | < %.0f MB | %s | %u cores | %s |\n",
-           N_ENTRIES + 1, rss_mb, peak_mb, RSS_GOAL_MB,
-           rss_mb < RSS_GOAL_MB && peak_mb < RSS_GOAL_MB ? "pass" : "FAIL",
-           g_get_num_processors (), date);
+  rss_mb = bench_status_mb ("VmRSS");
+  peak_mb = bench_status_mb ("VmHWM");
+  figure = g_strdup_printf ("resident memory with the project open, the canvas decoded and "
+                            "all %u thumbnails fetched", N_ENTRIES + 1);
+  value = g_strdup_printf ("%.0f MB (peak %.0f MB)", rss_mb, peak_mb);
+  goal = g_strdup_printf ("< %.0f MB", RSS_GOAL_MB);
+  bench_print_row (figure, value, goal, rss_mb < RSS_GOAL_MB && peak_mb < RSS_GOAL_MB);
 
   close_project (document);
 }
@@ -358,8 +337,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%F");
   g_autofree char *path = NULL;
   g_autoptr(GFile) dir = NULL;
   g_autoptr(GError) error = NULL;
@@ -370,7 +347,7 @@ main (int   argc,
   if (argc == 3 && g_str_equal (argv[1], "--reopen"))
     {
       dir = g_file_new_for_path (argv[2]);
-      reopen (dir, date);
+      reopen (dir);
       return 0;
     }
 
@@ -378,9 +355,7 @@ main (int   argc,
   g_assert_nonnull (g_mkdtemp (path));
   dir = g_file_new_build_filename (path, "project", NULL);
 
-  g_print ("| figure | value | goal | result | machine | date |\n");
-  g_print ("|---|---|---|---|---|---|\n");
-  build (dir, date);
+  build (dir);
 
   reopen_argv[0] = argv[0];
   reopen_argv[1] = "--reopen";
@@ -391,6 +366,7 @@ main (int   argc,
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
 
-  delete_tree (path);
+  /* The project is a few hundred megabytes: it goes when the figures are taken. */
+  bench_remove_tree (path);
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "bench-util.h"
 
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,10 +85,20 @@ bench_print_row (const char *figure,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%F");
   g_autofree char *machine = machine_description ();
+  g_autofree char *loadavg = NULL;
+  double load = -1;
+
+  /* How busy the machine was: on a shared one, that explains many a figure. */
+  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+    load = g_ascii_strtod (loadavg, NULL);
 
   bench_print_header ();
-  g_print ("| %s | %s | %s | %s | %s | %s |\n", figure, value, goal, pass ? "pass" : "FAIL",
-           machine, date);
+  if (load >= 0)
+    g_print ("| %s | %s | %s | %s | %s, load %.1f | %s |\n", figure, value, goal,
+             pass ? "pass" : "FAIL", machine, load, date);
+  else
+    g_print ("| %s | %s | %s | %s | %s | %s |\n", figure, value, goal, pass ? "pass" : "FAIL",
+             machine, date);
 }
 
 double
@@ -104,4 +115,22 @@ bench_status_mb (const char *key)
     return 0;
 
   return g_ascii_strtoull (line + strlen (prefix), NULL, 10) / 1024.0;
+}
+
+void
+bench_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        bench_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }

@@ -21,7 +21,8 @@ double      bench_elapsed_ms        (gint64      start_us);
 void        bench_print_header      (void);
 
 /* Prints one row: | figure | value | goal | pass/FAIL | machine | date |. The machine is
- * the processor count and model name, the date today's (local). */
+ * the processor count and model name with the load average of the last minute, the date
+ * today's (local). */
 void        bench_print_row         (const char *figure,
                                      const char *value,
                                      const char *goal,
@@ -30,5 +31,8 @@ void        bench_print_row         (const char *figure,
 /* A memory figure of this process from /proc/self/status ("VmRSS", "VmHWM") in MB, 0 when
  * unknown. */
 double      bench_status_mb         (const char *key);
+
+/* Deletes the folder @path and everything in it (symbolic links are not followed). */
+void        bench_remove_tree       (const char *path);
 
 G_END_DECLS
