@@ -1290,6 +1290,25 @@ chiaro_http_response_get_content_type (const ChiaroHttpResponse *response)
 }
 
 /**
+ * chiaro_http_session_new:
+ *
+ * The session the app sends on. Every variant is its own request and they all go out at
+ * once: %CHIARO_HTTP_SESSION_MAX_CONNS_PER_HOST connections to one host (4 sends of 8
+ * variants), %CHIARO_HTTP_SESSION_MAX_CONNS in all. libsoup's default of 2 per host would
+ * queue the rest behind the first two.
+ *
+ * Returns: (transfer full): a new session
+ */
+SoupSession *
+chiaro_http_session_new (void)
+{
+  return soup_session_new_with_options ("max-conns-per-host",
+                                        CHIARO_HTTP_SESSION_MAX_CONNS_PER_HOST,
+                                        "max-conns", CHIARO_HTTP_SESSION_MAX_CONNS,
+                                        NULL);
+}
+
+/**
  * chiaro_http_client_new:
  * @session: the app's session; the client keeps a reference
  *

@@ -72,6 +72,11 @@ const char         *chiaro_http_response_get_content_type (const ChiaroHttpRespo
 
 G_DECLARE_FINAL_TYPE (ChiaroHttpClient, chiaro_http_client, CHIARO, HTTP_CLIENT, GObject)
 
+/* Connections the app's session allows to one host, and in all. */
+#define CHIARO_HTTP_SESSION_MAX_CONNS_PER_HOST 32
+#define CHIARO_HTTP_SESSION_MAX_CONNS 64
+
+SoupSession        *chiaro_http_session_new             (void);
 ChiaroHttpClient   *chiaro_http_client_new              (SoupSession             *session);
 SoupSession        *chiaro_http_client_get_session      (ChiaroHttpClient        *self);
 guint               chiaro_http_client_get_max_attempts (ChiaroHttpClient        *self);

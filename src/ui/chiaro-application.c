@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "chiaro-document.h"
+#include "chiaro-http-client.h"
 #include "chiaro-model-catalog.h"
 #include "chiaro-session.h"
 
@@ -325,9 +326,7 @@ chiaro_application_startup (GApplication *application)
 
   self->settings = g_settings_new (BASE_APPLICATION_ID);
   /* Every variant is its own request, and they all go out at once. */
-  self->session = soup_session_new_with_options ("max-conns-per-host", 32,
-                                                 "max-conns", 64,
-                                                 NULL);
+  self->session = chiaro_http_session_new ();
 
   /* The user's catalog is a small file, read once here before any window exists. */
   self->catalog = chiaro_model_catalog_new_default (&error);
