@@ -1257,8 +1257,9 @@ make_sideways_photo (int width,
 }
 
 /* A large JPEG that has to come down a little is decoded straight at half its size (libjpeg's
- * own scale, no resampling) when that is close to what the budget allows, and turned upright
- * after; far below half, the budget decides and the size is not rounded down to a quarter. */
+ * own scale, no resampling) when that is close to what the budget or the long side allows,
+ * and turned upright after; far below half, the budget decides and the size is not rounded
+ * down to a quarter. */
 static void
 test_dct_scale (void)
 {
@@ -1350,6 +1351,35 @@ test_dct_scale (void)
     g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, long_side * 3 / 4);
     g_assert_cmpint (pixel_at (sent, long_side * 9 / 16, long_side / 4)[0], >, 150);
     g_assert_cmpint (pixel_at (sent, long_side * 9 / 16, long_side / 4)[1], <, 100);
+  }
+
+  /* Within the per-image budget but over CHIARO_PLANNER_MAX_LONG_SIDE: half of 5800 is close
+   * enough to 4096, and it is the long side that is given as the reason. */
+  {
+    g_autoptr(GBytes) strip_bytes = make_sideways_photo (5800, 200);
+    g_autoptr(ChiaroImage) strip = image_from_bytes (strip_bytes, "PANO_0001.JPG");
+    g_autoptr(ChiaroRequestPlanner) planner = chiaro_request_planner_new ();
+    g_autoptr(ChiaroPlanInput) input = new_input ("gemini-3-pro-image-preview", "Brighter");
+    g_autoptr(ChiaroPlan) plan = NULL;
+    g_autoptr(GdkPixbuf) sent = NULL;
+    ChiaroPlanChange *change;
+
+    input->canvas = g_object_ref (strip);
+    plan = plan_ok (planner, input);
+    sent = decode_bytes (assert_image_part (new_turn (plan), 1, "image/jpeg")->data);
+    g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, 100);
+    g_assert_cmpint (gdk_pixbuf_get_height (sent), ==, 2900);
+    change = find_change (plan, CHIARO_PLAN_CHANGE_DOWNSCALED, CHIARO_PLAN_TARGET_CANVAS, 0);
+    g_assert_nonnull (change);
+    assert_contains (change->message, "from 200×5800 to 100×2900, the most detail worth sending");
+    g_assert_nonnull (find_change (plan, CHIARO_PLAN_CHANGE_ROTATED,
+                                   CHIARO_PLAN_TARGET_CANVAS, 0));
+    /* The stored top left (red) is the top right once upright, the bottom left (grey) the
+     * top left. */
+    g_assert_cmpint (pixel_at (sent, 75, 300)[0], >, 180);
+    g_assert_cmpint (pixel_at (sent, 75, 300)[1], <, 90);
+    g_assert_cmpint (ABS (pixel_at (sent, 25, 300)[0] - 128), <, 20);
+    g_assert_cmpint (ABS (pixel_at (sent, 25, 300)[1] - 128), <, 20);
   }
 }
 
