@@ -36,11 +36,12 @@
  *    several times the decode (14 camera photos at their share of 20 MB: 2810×2107 from
  *    4000×3000 took 1.2 G instructions each to resample against 0.34 G to decode). So when
  *    such a scale lands within DCT_SNAP_REACH of the size wanted, and no lower than
- *    DCT_SNAP_MIN_SIDE, that is the size sent: 2000×1500 for a 12 MP photo. The models see
- *    much less than that anyway: an input image costs a fixed ~560 tokens on 3 Pro whatever
- *    its size (REFERENCE §2.9), and 1K answers are 1024 to 1376 pixels on the long side
- *    (§2.4), so what the smaller size loses is detail the model does not look at, and the
- *    bytes it saves leave room for the conversation.
+ *    DCT_SNAP_MIN_SIDE, that is the size sent: 2000×1500 for a 12 MP photo. The models most
+ *    likely take in much less than that anyway: an input image costs a fixed ~560 tokens on
+ *    3 Pro whatever its size (REFERENCE §2.9), half of what a 1K answer of about 1024×1024
+ *    costs (§2.4). So the smaller size loses detail the model presumably does not look at,
+ *    and the bytes it saves leave room for the conversation. The same holds for any JPEG
+ *    the planner decodes, also one only over CHIARO_PLANNER_MAX_LONG_SIDE.
  *
  * The new user turn is: the prompt text; the canvas image; then for each reference a text part
  * "Reference N: label" ("Reference N" without a label, N counting from 1) followed by the
