@@ -1205,6 +1205,184 @@ test_undecodable (void)
   g_assert_cmpuint (refused, >=, 1);
 }
 
+/* A camera-like JPEG of @width × @height as stored: four quadrants (red, green, blue and grey
+ * from the top left, clockwise) with a little grain, carrying the EXIF block of the fixture
+ * Landscape_6.jpg, that is orientation 6 (turn a quarter clockwise to display). */
+static GBytes *
+make_sideways_photo (int width,
+                     int height)
+{
+  static const guint8 colours[4][3] = {
+    { 220, 40, 40 }, { 40, 200, 60 }, { 50, 60, 210 }, { 128, 128, 128 },
+  };
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GFile) fixture = chiaro_test_fixture_file ("images", "exif-orientation",
+                                                       "Landscape_6.jpg", NULL);
+  g_autoptr(GBytes) exif_source = g_file_load_bytes (fixture, NULL, NULL, NULL);
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  GByteArray *out = g_byte_array_new ();
+  const guint8 *source, *data;
+  gsize source_size, size, offset = 2;
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        /* 0 top left, 1 top right, 2 bottom right, 3 bottom left */
+        int quadrant = y < height / 2 ? (x < width / 2 ? 0 : 1) : (x < width / 2 ? 3 : 2);
+        guint8 *p = pixels + (gsize) y * stride + (gsize) x * 3;
+        int grain = g_rand_int_range (rand, -12, 13);
+
+        for (int c = 0; c < 3; c++)
+          p[c] = CLAMP (colours[quadrant][c] + grain, 0, 255);
+      }
+  plain = save_as (pixbuf, "jpeg");
+
+  /* Copy the fixture's APP1 (Exif) segment in after the start of image. */
+  source = g_bytes_get_data (exif_source, &source_size);
+  g_assert_nonnull (source);
+  while (offset + 4 <= source_size && source[offset] == 0xff && source[offset + 1] != 0xe1 &&
+         source[offset + 1] >= 0xe0 && source[offset + 1] <= 0xef)
+    offset += 2 + (source[offset + 2] << 8 | source[offset + 3]);
+  g_assert_cmpuint (offset + 4, <=, source_size);
+  g_assert_cmphex (source[offset + 1], ==, 0xe1);
+
+  data = g_bytes_get_data (plain, &size);
+  g_byte_array_append (out, data, 2);
+  g_byte_array_append (out, source + offset, 2 + (source[offset + 2] << 8 | source[offset + 3]));
+  g_byte_array_append (out, data + 2, size - 2);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* A large JPEG that has to come down a little is decoded straight at half its size (libjpeg's
+ * own scale, no resampling) when that is close to what the budget or the long side allows,
+ * and turned upright after; far below half, the budget decides and the size is not rounded
+ * down to a quarter. */
+static void
+test_dct_scale (void)
+{
+  g_autoptr(GBytes) bytes = make_sideways_photo (3200, 2400);
+  g_autoptr(ChiaroImage) image = image_from_bytes (bytes, "IMG_0001.JPG");
+  gsize size = g_bytes_get_size (bytes);
+
+  g_assert_cmpuint (chiaro_image_get_orientation (image), ==, 6);
+  g_assert_cmpint (chiaro_image_get_width (image), ==, 2400);
+  g_assert_cmpint (chiaro_image_get_height (image), ==, 3200);
+
+  /* At 40 % of its bytes the budget allows about 1900 on the long side: half is 1600. */
+  {
+    g_autoptr(ChiaroRequestPlanner) planner = chiaro_request_planner_new ();
+    g_autoptr(ChiaroPlanInput) input = new_input ("gemini-3-pro-image-preview", "Brighter");
+    g_autoptr(ChiaroPlan) plan = NULL;
+    g_autoptr(GdkPixbuf) sent = NULL;
+    ChiaroPlanChange *change;
+    ChiaroPart *part;
+    const guint8 *p;
+
+    chiaro_request_planner_set_max_image_bytes (planner, size * 4 / 10);
+    chiaro_plan_input_add_reference (input, image, NULL);
+    plan = plan_ok (planner, input);
+    g_assert_cmpuint (chiaro_request_planner_get_n_decoded (planner), ==, 1);
+    g_assert_cmpuint (request_payload (plan), <=, CHIARO_PLANNER_DEFAULT_MAX_REQUEST_BYTES);
+
+    part = assert_image_part (new_turn (plan), 2, "image/jpeg");
+    g_assert_cmpuint (g_bytes_get_size (part->data), <=, size * 4 / 10);
+    sent = decode_bytes (part->data);
+    g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, 1200);
+    g_assert_cmpint (gdk_pixbuf_get_height (sent), ==, 1600);
+
+    /* Upright: the stored top left (red) is now the top right, and so on clockwise. */
+    p = pixel_at (sent, 900, 400);
+    g_assert_cmpint (p[0], >, 180);
+    g_assert_cmpint (p[1], <, 90);
+    p = pixel_at (sent, 900, 1200);
+    g_assert_cmpint (p[1], >, 160);
+    g_assert_cmpint (p[0], <, 90);
+    p = pixel_at (sent, 300, 1200);
+    g_assert_cmpint (p[2], >, 170);
+    g_assert_cmpint (p[0], <, 100);
+    p = pixel_at (sent, 300, 400);
+    g_assert_cmpint (ABS (p[0] - 128), <, 20);
+    g_assert_cmpint (ABS (p[2] - 128), <, 20);
+
+    /* And it matches the whole picture decoded upright and scaled down. */
+    {
+      g_autoptr(GdkPixbuf) full = chiaro_image_decode (image, NULL, NULL);
+      g_autoptr(GdkPixbuf) expected = gdk_pixbuf_scale_simple (full, 1200, 1600,
+                                                               GDK_INTERP_BILINEAR);
+      double difference = mean_difference (expected, sent);
+
+      g_test_message ("half-scale decode: mean difference %.2f", difference);
+      g_assert_cmpfloat (difference, <, 6.0);
+    }
+
+    g_assert_nonnull (find_change (plan, CHIARO_PLAN_CHANGE_ROTATED,
+                                   CHIARO_PLAN_TARGET_REFERENCE, 0));
+    change = find_change (plan, CHIARO_PLAN_CHANGE_DOWNSCALED, CHIARO_PLAN_TARGET_REFERENCE, 0);
+    g_assert_nonnull (change);
+    g_assert_cmpint (change->old_width, ==, 2400);
+    g_assert_cmpint (change->old_height, ==, 3200);
+    g_assert_cmpint (change->new_width, ==, 1200);
+    g_assert_cmpint (change->new_height, ==, 1600);
+    assert_contains (change->message, "Reference 1 was reduced from 2400×3200 to 1200×1600");
+  }
+
+  /* At 15 % the budget allows about 1180: a quarter (800) would be too far down. */
+  {
+    g_autoptr(ChiaroRequestPlanner) planner = chiaro_request_planner_new ();
+    g_autoptr(ChiaroPlanInput) input = new_input ("gemini-3-pro-image-preview", "Brighter");
+    g_autoptr(ChiaroPlan) plan = NULL;
+    g_autoptr(GdkPixbuf) sent = NULL;
+    ChiaroPart *part;
+    int long_side;
+
+    chiaro_request_planner_set_max_image_bytes (planner, size * 15 / 100);
+    chiaro_plan_input_add_reference (input, image, NULL);
+    plan = plan_ok (planner, input);
+    part = assert_image_part (new_turn (plan), 2, "image/jpeg");
+    g_assert_cmpuint (g_bytes_get_size (part->data), <=, size * 15 / 100);
+    sent = decode_bytes (part->data);
+    long_side = gdk_pixbuf_get_height (sent);
+    g_test_message ("budget-sized decode: %d×%d", gdk_pixbuf_get_width (sent), long_side);
+    g_assert_cmpint (long_side, >, 800);
+    g_assert_cmpint (long_side, <, 1600);
+    g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, long_side * 3 / 4);
+    g_assert_cmpint (pixel_at (sent, long_side * 9 / 16, long_side / 4)[0], >, 150);
+    g_assert_cmpint (pixel_at (sent, long_side * 9 / 16, long_side / 4)[1], <, 100);
+  }
+
+  /* Within the per-image budget but over CHIARO_PLANNER_MAX_LONG_SIDE: half of 5800 is close
+   * enough to 4096, and it is the long side that is given as the reason. */
+  {
+    g_autoptr(GBytes) strip_bytes = make_sideways_photo (5800, 200);
+    g_autoptr(ChiaroImage) strip = image_from_bytes (strip_bytes, "PANO_0001.JPG");
+    g_autoptr(ChiaroRequestPlanner) planner = chiaro_request_planner_new ();
+    g_autoptr(ChiaroPlanInput) input = new_input ("gemini-3-pro-image-preview", "Brighter");
+    g_autoptr(ChiaroPlan) plan = NULL;
+    g_autoptr(GdkPixbuf) sent = NULL;
+    ChiaroPlanChange *change;
+
+    input->canvas = g_object_ref (strip);
+    plan = plan_ok (planner, input);
+    sent = decode_bytes (assert_image_part (new_turn (plan), 1, "image/jpeg")->data);
+    g_assert_cmpint (gdk_pixbuf_get_width (sent), ==, 100);
+    g_assert_cmpint (gdk_pixbuf_get_height (sent), ==, 2900);
+    change = find_change (plan, CHIARO_PLAN_CHANGE_DOWNSCALED, CHIARO_PLAN_TARGET_CANVAS, 0);
+    g_assert_nonnull (change);
+    assert_contains (change->message, "from 200×5800 to 100×2900, the most detail worth sending");
+    g_assert_nonnull (find_change (plan, CHIARO_PLAN_CHANGE_ROTATED,
+                                   CHIARO_PLAN_TARGET_CANVAS, 0));
+    /* The stored top left (red) is the top right once upright, the bottom left (grey) the
+     * top left. */
+    g_assert_cmpint (pixel_at (sent, 75, 300)[0], >, 180);
+    g_assert_cmpint (pixel_at (sent, 75, 300)[1], <, 90);
+    g_assert_cmpint (ABS (pixel_at (sent, 25, 300)[0] - 128), <, 20);
+    g_assert_cmpint (ABS (pixel_at (sent, 25, 300)[1] - 128), <, 20);
+  }
+}
+
 /* Gemini 3 Pro Image takes 14 input images: the photo and 13 references, all sent, in order,
  * the rotated ones upright. */
 static void
@@ -1348,6 +1526,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/planner/too-many-references", test_too_many_references);
   g_test_add_func ("/chiaro/planner/cancel", test_cancel);
   g_test_add_func ("/chiaro/planner/undecodable", test_undecodable);
+  g_test_add_func ("/chiaro/planner/dct-scale", test_dct_scale);
   g_test_add_func ("/chiaro/planner/fourteen-references", test_fourteen_references);
   g_test_add_func ("/chiaro/planner/encoder", test_encoder);
 

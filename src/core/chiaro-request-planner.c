@@ -31,6 +31,17 @@
  *    decoded once; what room they leave may then keep some of the conversation.
  * 4. JPEGs far over their budget are decoded at a reduced size (libjpeg scales while it
  *    decodes) close to what the budget allows, rather than decoded whole and encoded twice.
+ *    libjpeg decodes at 1/2, 1/4 or 1/8 of the size for a fraction of the work, but any other
+ *    size means decoding at the next scale up and resampling every pixel of that, which costs
+ *    several times the decode (14 camera photos at their share of 20 MB: 2810×2107 from
+ *    4000×3000 took 1.2 G instructions each to resample against 0.34 G to decode). So when
+ *    such a scale lands within DCT_SNAP_REACH of the size wanted, and no lower than
+ *    DCT_SNAP_MIN_SIDE, that is the size sent: 2000×1500 for a 12 MP photo. The models most
+ *    likely take in much less than that anyway: an input image costs a fixed ~560 tokens on
+ *    3 Pro whatever its size (REFERENCE §2.9), half of what a 1K answer of about 1024×1024
+ *    costs (§2.4). So the smaller size loses detail the model presumably does not look at,
+ *    and the bytes it saves leave room for the conversation. The same holds for any JPEG
+ *    the planner decodes, also one only over CHIARO_PLANNER_MAX_LONG_SIDE.
  *
  * The new user turn is: the prompt text; the canvas image; then for each reference a text part
  * "Reference N: label" ("Reference N" without a label, N counting from 1) followed by the
@@ -61,6 +72,11 @@
  * pixel than a camera's. Closer, the encoder first tries a lower quality at the same size. */
 #define JPEG_GUESS_FROM   1.6
 #define JPEG_START_MARGIN 0.95
+
+/* A JPEG is decoded straight at 1/2, 1/4 or 1/8 of its size when that is at least this share
+ * of the long side wanted, and at least DCT_SNAP_MIN_SIDE (see 4. above). */
+#define DCT_SNAP_REACH    0.7
+#define DCT_SNAP_MIN_SIDE 1536
 
 typedef enum
 {
@@ -242,6 +258,26 @@ fixed_cost (ChiaroPlanInput *input)
 
 /* Images */
 
+/* The long side to decode a JPEG of @long_side at when @wanted is the most wanted: the largest
+ * of libjpeg's direct scales not over @wanted if it is close enough, else @wanted. */
+static int
+snap_to_dct_scale (int long_side,
+                   int wanted)
+{
+  for (int denominator = 2; denominator <= 8; denominator *= 2)
+    {
+      /* libjpeg rounds the scaled size up. */
+      int side = (long_side + denominator - 1) / denominator;
+
+      if (side > wanted)
+        continue;
+      if (side >= DCT_SNAP_MIN_SIDE && side >= wanted * DCT_SNAP_REACH)
+        return side;
+      break;
+    }
+  return wanted;
+}
+
 static gboolean
 plan_image (ChiaroRequestPlanner  *self,
             PlannedImage          *planned,
@@ -263,6 +299,7 @@ plan_image (ChiaroRequestPlanner  *self,
   int width, height;
   int long_side, start_side;
   gboolean squeezed = FALSE;
+  gboolean guessed = FALSE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -287,10 +324,16 @@ plan_image (ChiaroRequestPlanner  *self,
   start_side = MIN (long_side, CHIARO_PLANNER_MAX_LONG_SIDE);
   if (g_bytes_get_size (original) > max_bytes * JPEG_GUESS_FROM &&
       g_strcmp0 (mime_type, "image/jpeg") == 0)
-    start_side = MIN (start_side, (int) (long_side * JPEG_START_MARGIN *
-                                         sqrt ((double) max_bytes /
-                                               g_bytes_get_size (original))));
+    {
+      int guess = (int) (long_side * JPEG_START_MARGIN *
+                         sqrt ((double) max_bytes / g_bytes_get_size (original)));
+
+      guessed = guess < start_side;
+      start_side = MIN (start_side, guess);
+    }
   start_side = MAX (start_side, CHIARO_IMAGE_ENCODER_MIN_LONG_SIDE);
+  if (g_strcmp0 (mime_type, "image/jpeg") == 0)
+    start_side = snap_to_dct_scale (long_side, start_side);
 
   if (self->decode_hook != NULL)
     self->decode_hook (image, self->decode_hook_data);
@@ -329,7 +372,7 @@ plan_image (ChiaroRequestPlanner  *self,
 
   /* The budget is the reason when it made the image be re-encoded, or took quality or size
    * away that the long side alone would have left. */
-  if (!fits || squeezed || MAX (width, height) < MIN (long_side, CHIARO_PLANNER_MAX_LONG_SIDE))
+  if (!fits || squeezed || guessed)
     planned->reason = budget_reason;
   else if (MAX (width, height) < long_side)
     planned->reason = REASON_LONG_SIDE;

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 #define CHIARO_PLANNER_DEFAULT_MAX_IMAGE_BYTES   (7 * 1000 * 1000)
 #define CHIARO_PLANNER_DEFAULT_MAX_REQUEST_BYTES (20 * 1000 * 1000)
 /* Images that have to be re-encoded anyway are scaled down to this long side: the side of a
- * 4K square answer. Images sent as they are keep their size. */
+ * 4K square answer (a JPEG to libjpeg's half scale instead when that is close: see the
+ * planner). Images sent as they are keep their size. */
 #define CHIARO_PLANNER_MAX_LONG_SIDE             4096
 
 typedef struct
