@@ -180,6 +180,8 @@ new_photo_project (Fixture *f,
   g_assert_no_error (error);
   g_assert_nonnull (document);
   set_root (document, photo);
+  /* Named after the photo, without its extension. */
+  g_assert_cmpstr (chiaro_document_get_name (document), ==, "Landscape_1");
   return document;
 }
 

@@ -411,6 +411,10 @@ test_template (void)
     { "{ratio}", "p", NULL, 1, CHIARO_EXPORT_FORMAT_PNG, "auto" },
     { ".{unknown}", "p", NULL, 1, CHIARO_EXPORT_FORMAT_PNG, "{unknown}" },
     { "...", "p", NULL, 1, CHIARO_EXPORT_FORMAT_PNG, "image" },
+    /* A project once named after its photo's file: the extension left out. */
+    { NULL, "Landscape_1.jpg", "1:1", 1, CHIARO_EXPORT_FORMAT_JPEG, "Landscape_1-1x1-1.jpg" },
+    { NULL, "Scan.PNG", "4:5", 2, CHIARO_EXPORT_FORMAT_PNG, "Scan-4x5-2.png" },
+    { NULL, "Release v1.2", "1:1", 1, CHIARO_EXPORT_FORMAT_PNG, "Release v1.2-1x1-1.png" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

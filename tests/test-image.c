@@ -545,6 +545,31 @@ test_decode_scaled (void)
     }
 }
 
+/* A project started from a photo is named without the photo's extension; only image
+ * extensions go. */
+static void
+test_strip_extension (void)
+{
+  static const char * const cases[][2] = {
+    { "Landscape_1.jpg", "Landscape_1" },
+    { "Holiday.JPEG", "Holiday" },
+    { "scan.2026.tiff", "scan.2026" },
+    { "poster.webp", "poster" },
+    { "v1.2", "v1.2" },
+    { "Notes.txt", "Notes.txt" },
+    { ".png", ".png" },
+    { "Launch", "Launch" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = chiaro_image_strip_extension (cases[i][0]);
+
+      g_assert_cmpstr (name, ==, cases[i][1]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +577,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/chiaro/core/image/exif-orientations", test_exif_orientations);
+  g_test_add_func ("/chiaro/core/image/strip-extension", test_strip_extension);
   g_test_add_func ("/chiaro/core/image/pngsuite", test_pngsuite);
   g_test_add_func ("/chiaro/core/image/png-crashers", test_png_crashers);
   g_test_add_func ("/chiaro/core/image/decompression-bomb", test_decompression_bomb);

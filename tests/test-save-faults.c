@@ -5,7 +5,7 @@
  *
  * Issue 7, disks: an answer arrives while the project cannot be written (a file size limit
  * standing in for a full disk, and a folder that refuses new files). The window says the
- * project could not be saved, the new image is shown and kept (pending in memory), nothing
+ * project (by name, not path) could not be saved, the new image is shown and kept (pending in memory), nothing
  * on disk names it yet; once the fault is gone the retry saves it, byte for byte.
  */
 
@@ -138,6 +138,8 @@ test_fault (gconstpointer data)
   struct rlimit old_limit;
   ChiaroDocument *document;
   ChiaroHistoryEntry *cursor;
+  GtkWidget *toast_label;
+  const char *toast_text;
   GdkTexture *texture;
   ChiaroWindow *window;
   GFile *dir;
@@ -181,14 +183,23 @@ test_fault (gconstpointer data)
   g_assert_true (chiaro_test_wait_until (has_save_error, document, 30));
   g_test_message ("save error: %s", chiaro_document_get_save_error (document)->message);
 
-  /* Said, shown and kept. */
+  /* Said, shown and kept: the toast names the project, says why and that the work is kept,
+   * in one label that wraps (so the end is not cut off), and never shows the path. */
   g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
-  g_assert_nonnull (chiaro_test_find_label (GTK_WIDGET (window),
-                                            "The project could not be saved"));
-  g_assert_nonnull (chiaro_test_find_label (GTK_WIDGET (window),
-                                            fault == FAULT_FILE_SIZE ? "The disk is full" :
-                                                                       "cannot be written to"));
-  g_assert_nonnull (chiaro_test_find_label (GTK_WIDGET (window), "kept in memory"));
+  toast_label = chiaro_test_find_label (GTK_WIDGET (window), "could not be saved");
+  g_assert_nonnull (toast_label);
+  toast_text = gtk_label_get_text (GTK_LABEL (toast_label));
+  g_test_message ("toast: %s", toast_text);
+  g_assert_true (g_str_has_prefix (toast_text, "“Landscape_1” could not be saved: "));
+  g_assert_nonnull (strstr (toast_text, fault == FAULT_FILE_SIZE ? "the disk is full" :
+                                                                   "cannot be written to"));
+  g_assert_nonnull (strstr (toast_text, "Your work is kept in memory and will be saved when"));
+  g_assert_null (strstr (toast_text, g_file_peek_path (dir)));
+  g_assert_null (strstr (toast_text, "/"));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (toast_label)));
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (toast_label)), ==, PANGO_ELLIPSIZE_NONE);
+  g_assert_true (gtk_widget_get_mapped (toast_label));
+  g_assert_null (chiaro_test_find_label (GTK_WIDGET (window), g_file_peek_path (dir)));
   cursor = chiaro_history_get_cursor (chiaro_document_get_history (document));
   g_assert_nonnull (chiaro_history_entry_get_parent (cursor));
   hash = g_strdup (chiaro_history_entry_get_image_hash (cursor));

@@ -18,6 +18,7 @@
 #include "chiaro-application-private.h"
 #include "chiaro-export-dialog.h"
 #include "chiaro-generation-controls.h"
+#include "chiaro-message-row.h"
 #include "chiaro-mock-server.h"
 #include "chiaro-pack-dialog.h"
 #include "chiaro-presets-popover.h"
@@ -835,6 +836,197 @@ test_export (void)
   destroy_window (window);
 }
 
+/* The conversation's message menu */
+
+/* The row of the USER message whose prompt is @prompt, or NULL. */
+static ChiaroMessageRow *
+find_user_row (GtkWidget  *root,
+               const char *prompt)
+{
+  if (CHIARO_IS_MESSAGE_ROW (root))
+    {
+      ChiaroMessage *message = chiaro_message_row_get_message (CHIARO_MESSAGE_ROW (root));
+
+      if (chiaro_message_get_kind (message) == CHIARO_MESSAGE_USER &&
+          g_strcmp0 (chiaro_message_get_turn (message)->prompt, prompt) == 0)
+        return CHIARO_MESSAGE_ROW (root);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ChiaroMessageRow *found = find_user_row (child, prompt);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Appends "label=action(target)" for every item of @model, sections and submenus included. */
+static void
+describe_menu (GMenuModel *model,
+               GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (section != NULL)
+        {
+          describe_menu (section, out);
+          continue;
+        }
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+      g_string_append_printf (out, "%s=%s", label != NULL ? label : "",
+                              action != NULL ? action : "");
+      if (target != NULL)
+        {
+          g_autofree char *printed = g_variant_print (target, FALSE);
+
+          g_string_append_printf (out, "%s", printed);
+        }
+      g_string_append_c (out, ';');
+      if (submenu != NULL)
+        {
+          g_string_append_c (out, '[');
+          describe_menu (submenu, out);
+          g_string_append (out, "];");
+        }
+    }
+}
+
+static gboolean
+clipboard_has_text (gpointer user_data)
+{
+  GdkContentFormats *formats = gdk_clipboard_get_formats (GDK_CLIPBOARD (user_data));
+
+  return gdk_content_formats_contain_gtype (formats, G_TYPE_STRING);
+}
+
+static void
+on_text_read (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+/* A sent turn's message has a menu: Copy Prompt puts the prompt on the clipboard, Render
+ * Final At offers the model's larger sizes and re-sends that turn through the window, Save
+ * Prompt as Preset asks for a name for that turn's prompt; a pending turn has no menu. */
+static void
+test_message_menu (void)
+{
+  ChiaroWindow *window = create_project_window ();
+  ChiaroDocument *document = chiaro_window_get_document (window);
+  g_autoptr(ChiaroGenerationOptions) options = NULL;
+  g_autoptr(GString) described = g_string_new (NULL);
+  g_autofree char *expected_render = NULL;
+  g_autofree char *expected_preset = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *copied = NULL;
+  ChiaroMessageRow *row;
+  GtkWidget *button;
+  GMenuModel *menu;
+  ChiaroHistoryEntry *draft;
+  ChiaroHistoryEntry *final;
+  AdwMessageDialog *ask;
+  const char *prompt = "Soften the shadows on the left";
+
+  options = chiaro_generation_options_copy (chiaro_document_get_options (document));
+  g_free (options->image_size);
+  options->image_size = g_strdup ("1K");
+  chiaro_document_set_options (document, options);
+  send_and_wait (window, prompt);
+  draft = window_cursor (window);
+
+  row = find_user_row (GTK_WIDGET (window), prompt);
+  g_assert_nonnull (row);
+  g_assert_true (chiaro_message_get_entry (chiaro_message_row_get_message (row)) == draft);
+  button = find_css (GTK_WIDGET (row), "message-menu");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Message Menu");
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (menu);
+  describe_menu (menu, described);
+  g_test_message ("menu: %s", described->str);
+  expected_render = g_strdup_printf ("_Render Final At=;[2K=win.render-final('%s', '2K');"
+                                     "4K=win.render-final('%s', '4K');];",
+                                     chiaro_history_entry_get_id (draft),
+                                     chiaro_history_entry_get_id (draft));
+  expected_preset = g_strdup_printf ("Save Prompt as _Preset…=win.save-turn-preset'%s';",
+                                     chiaro_history_entry_get_id (draft));
+  g_assert_true (g_str_has_prefix (described->str, "_Copy Prompt=chat.copy-prompt;"));
+  g_assert_nonnull (strstr (described->str, expected_render));
+  g_assert_nonnull (strstr (described->str, expected_preset));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
+  save_dark_and_light (GTK_WIDGET (window), "workflows-message-menu");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* Copy Prompt. */
+  gdk_clipboard_set_content (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL);
+  activate (GTK_WIDGET (row), "chat.copy-prompt", NULL);
+  g_assert_true (chiaro_test_wait_until (clipboard_has_text,
+                                         gtk_widget_get_clipboard (GTK_WIDGET (window)), 30));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
+                                 on_text_read, &copied);
+  g_assert_true (chiaro_test_wait_until (pointer_set, &copied, 30));
+  g_assert_cmpstr (copied, ==, prompt);
+
+  /* Save Prompt as Preset: the dialog asks for a name, then the library has it. */
+  activate (GTK_WIDGET (row), "win.save-turn-preset",
+            g_variant_new_string (chiaro_history_entry_get_id (draft)));
+  ask = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (ask);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ask)), "Soft shadows");
+  adw_message_dialog_response (ask, "save");
+  gtk_window_destroy (GTK_WINDOW (ask));
+  {
+    ChiaroPresetLibrary *library = chiaro_application_get_preset_library (application);
+    ChiaroPreset *saved = find_preset (library, "Soft shadows");
+
+    g_assert_nonnull (saved);
+    g_assert_cmpstr (chiaro_preset_get_prompt (saved), ==, prompt);
+    g_assert_cmpstr (chiaro_preset_get_image_size (saved), ==, "1K");
+    g_assert_true (chiaro_preset_library_remove (library, saved, NULL));
+  }
+
+  /* Render Final At 4K, from the row: that turn again at 4K, a sibling of the draft. */
+  chiaro_mock_server_clear_requests (mock);
+  activate (GTK_WIDGET (row), "win.render-final",
+            g_variant_new ("(ss)", chiaro_history_entry_get_id (draft), "4K"));
+  wait_settled (window);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (mock), ==, 1);
+  size = dup_image_config (chiaro_mock_server_get_request (mock, 0), "imageSize");
+  g_assert_cmpstr (size, ==, "4K");
+  g_assert_cmpuint (chiaro_history_entry_get_n_children (chiaro_history_entry_get_parent (draft)),
+                    ==, 2);
+  final = chiaro_history_entry_get_child (chiaro_history_entry_get_parent (draft), 1);
+  g_assert_cmpstr (chiaro_history_entry_get_turn (final)->options->image_size, ==, "4K");
+
+  /* A size the model does not have: nothing sent. */
+  activate (GTK_WIDGET (window), "win.render-final",
+            g_variant_new ("(ss)", chiaro_history_entry_get_id (draft), "8K"));
+  wait_settled (window);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (mock), ==, 1);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -864,6 +1056,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/workflows/pack", test_pack);
   g_test_add_func ("/chiaro/ui/workflows/render-final", test_render_final);
   g_test_add_func ("/chiaro/ui/workflows/presets", test_presets);
+  g_test_add_func ("/chiaro/ui/workflows/message-menu", test_message_menu);
   g_test_add_func ("/chiaro/ui/workflows/export", test_export);
 
   status = g_test_run ();

@@ -2730,7 +2730,11 @@ chiaro_document_set_root_image_finish (ChiaroDocument  *self,
   chiaro_history_entry_set_image (chiaro_history_get_root (self->history), job->hash,
                                   job->mime_type, job->width, job->height);
   if (self->name == NULL && job->display_name != NULL)
-    chiaro_document_set_name (self, job->display_name);
+    {
+      g_autofree char *name = chiaro_image_strip_extension (job->display_name);
+
+      chiaro_document_set_name (self, name);
+    }
   mark_changed (self);
   return TRUE;
 }

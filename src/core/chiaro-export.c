@@ -779,7 +779,7 @@ chiaro_export_metadata_new_for_entry (ChiaroHistoryEntry *entry)
 /**
  * chiaro_export_expand_template:
  * @name_template: the template, such as "{project}-{ratio}-{n}.{ext}"
- * @project: the project's name
+ * @project: the project's name (a known image extension at its end is left out)
  * @ratio: (nullable): the image's aspect ratio
  * @index: {n}, counting from 1
  * @entry_id: the entry's id
@@ -820,7 +820,15 @@ chiaro_export_expand_template (const char         *name_template,
           switch (f)
             {
             case 0:
-              g_string_append (name, project != NULL && *project != '\0' ? project : "chiaro");
+              if (project != NULL && *project != '\0')
+                {
+                  /* Projects started from a photo were once named after its file. */
+                  g_autofree char *stem = chiaro_image_strip_extension (project);
+
+                  g_string_append (name, *stem != '\0' ? stem : "chiaro");
+                }
+              else
+                g_string_append (name, "chiaro");
               break;
             case 1:
               g_string_append (name, ratio_part);

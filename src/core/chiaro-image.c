@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "chiaro-exif.h"
 #include "chiaro-mime.h"
@@ -683,6 +684,38 @@ chiaro_image_get_display_name (ChiaroImage *self)
   g_return_val_if_fail (CHIARO_IS_IMAGE (self), NULL);
 
   return self->display_name;
+}
+
+/**
+ * chiaro_image_strip_extension:
+ * @file_name: a file's name, such as "Holiday.jpg"
+ *
+ * The name without a known image extension (any case): "Holiday.jpg" gives "Holiday", while
+ * "Notes.txt", "v1.2" and ".png" stay as they are.
+ *
+ * Returns: (transfer full): the name to call a project started from the file
+ */
+char *
+chiaro_image_strip_extension (const char *file_name)
+{
+  static const char * const extensions[] = { ".jpg", ".jpeg", ".jpe", ".png", ".webp",
+                                             ".gif", ".heic", ".heif", ".avif", ".tif",
+                                             ".tiff", ".bmp" };
+  const char *dot;
+  gsize stem;
+
+  g_return_val_if_fail (file_name != NULL, NULL);
+
+  dot = strrchr (file_name, '.');
+  if (dot == NULL || dot == file_name)
+    return g_strdup (file_name);
+
+  stem = dot - file_name;
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    if (g_ascii_strcasecmp (dot, extensions[i]) == 0)
+      return g_strndup (file_name, stem);
+
+  return g_strdup (file_name);
 }
 
 /**

@@ -48,6 +48,7 @@ ChiaroImage *chiaro_image_load_file_finish    (GAsyncResult         *result,
 GBytes      *chiaro_image_get_bytes           (ChiaroImage          *self);
 const char  *chiaro_image_get_mime_type       (ChiaroImage          *self);
 const char  *chiaro_image_get_display_name    (ChiaroImage          *self);
+char        *chiaro_image_strip_extension     (const char           *file_name);
 int          chiaro_image_get_width           (ChiaroImage          *self);
 int          chiaro_image_get_height          (ChiaroImage          *self);
 guint        chiaro_image_get_orientation     (ChiaroImage          *self);

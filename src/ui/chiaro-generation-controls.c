@@ -707,6 +707,7 @@ static void
 chiaro_generation_controls_dispose (GObject *object)
 {
   ChiaroGenerationControls *self = (ChiaroGenerationControls *)object;
+  GtkWidget *child;
 
   g_signal_group_set_target (self->document_signals, NULL);
   g_signal_group_set_target (self->history_signals, NULL);
@@ -716,6 +717,9 @@ chiaro_generation_controls_dispose (GObject *object)
   g_ptr_array_set_size (self->stopped, 0);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CHIARO_TYPE_GENERATION_CONTROLS);
+  /* The template's rows that are not bound by name. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (chiaro_generation_controls_parent_class)->dispose (object);
 }

@@ -42,6 +42,7 @@ struct _ChiaroMessageRow
   GtkLabel *prompt_label;
   GtkFlowBox *references_box;
   GtkLabel *options_label;
+  GtkMenuButton *menu_button;
   GtkWidget *model_bubble;
   GtkFlowBox *images_box;
   GtkWidget *variants_hint_label;
@@ -174,6 +175,99 @@ describe_options (ChiaroMessageRow *self,
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
+/* 512 < 1K < 2K < 4K; -1 for a size Chiaro does not know. */
+static int
+rank_size (const char *size)
+{
+  static const char * const sizes[] = { "512", "1K", "2K", "4K" };
+
+  for (guint i = 0; size != NULL && i < G_N_ELEMENTS (sizes); i++)
+    if (g_ascii_strcasecmp (size, sizes[i]) == 0)
+      return i;
+
+  return -1;
+}
+
+/* The menu of a turn the user sent: Copy Prompt (here), then the window's Render Final At
+ * (the sizes of the turn's model larger than the turn's) and Save Prompt as Preset, for the
+ * entry the turn produced. */
+static GMenuModel *
+create_user_menu (ChiaroMessageRow *self,
+                  ChiaroTurn       *turn)
+{
+  ChiaroHistoryEntry *entry = chiaro_message_get_entry (self->message);
+  gboolean has_prompt = turn->prompt != NULL && *turn->prompt != '\0';
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) copy = g_menu_new ();
+  g_autoptr(GMenu) workflow = g_menu_new ();
+  const char *id;
+
+  if (has_prompt)
+    g_menu_append (copy, _("_Copy Prompt"), "chat.copy-prompt");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (copy));
+
+  if (entry == NULL)
+    return g_menu_model_get_n_items (G_MENU_MODEL (copy)) > 0
+           ? G_MENU_MODEL (g_steal_pointer (&menu)) : NULL;
+
+  id = chiaro_history_entry_get_id (entry);
+  if (turn->model_id != NULL)
+    {
+      g_autoptr(ChiaroModelInfo) info =
+        chiaro_model_catalog_lookup (chiaro_document_get_catalog (self->document),
+                                     turn->model_id);
+      g_autoptr(GMenu) sizes_menu = g_menu_new ();
+
+      if (info != NULL)
+        {
+          const char * const *sizes = chiaro_model_info_get_image_sizes (info);
+          const char *size = turn->options != NULL && turn->options->image_size != NULL
+                             ? turn->options->image_size
+                             : chiaro_model_info_get_default_size (info);
+          int rank = rank_size (size);
+
+          for (guint i = 0; sizes != NULL && sizes[i] != NULL; i++)
+            if (rank_size (sizes[i]) > rank)
+              {
+                g_autoptr(GMenuItem) item = g_menu_item_new (sizes[i], NULL);
+
+                g_menu_item_set_action_and_target_value (item, "win.render-final",
+                                                         g_variant_new ("(ss)", id, sizes[i]));
+                g_menu_append_item (sizes_menu, item);
+              }
+        }
+      if (g_menu_model_get_n_items (G_MENU_MODEL (sizes_menu)) > 0)
+        g_menu_append_submenu (workflow, _("_Render Final At"), G_MENU_MODEL (sizes_menu));
+    }
+  if (has_prompt)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("Save Prompt as _Preset…"), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.save-turn-preset",
+                                               g_variant_new_string (id));
+      g_menu_append_item (workflow, item);
+    }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (workflow));
+
+  if (g_menu_model_get_n_items (G_MENU_MODEL (copy)) == 0 &&
+      g_menu_model_get_n_items (G_MENU_MODEL (workflow)) == 0)
+    return NULL;
+
+  return G_MENU_MODEL (g_steal_pointer (&menu));
+}
+
+static void
+copy_prompt_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ChiaroMessageRow *self = CHIARO_MESSAGE_ROW (widget);
+  ChiaroTurn *turn = chiaro_message_get_turn (self->message);
+
+  if (turn != NULL && turn->prompt != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), turn->prompt);
+}
+
 static void
 show_user (ChiaroMessageRow *self,
            ChiaroTurn       *turn)
@@ -223,6 +317,15 @@ show_user (ChiaroMessageRow *self,
 
   gtk_label_set_text (self->options_label, options);
   gtk_widget_set_visible (GTK_WIDGET (self->options_label), *options != '\0');
+
+  /* Only a turn that was sent has the menu; a pending or failed one has its own buttons. */
+  if (chiaro_message_get_kind (self->message) == CHIARO_MESSAGE_USER)
+    {
+      g_autoptr(GMenuModel) menu = create_user_menu (self, turn);
+
+      gtk_menu_button_set_menu_model (self->menu_button, menu);
+      gtk_widget_set_visible (GTK_WIDGET (self->menu_button), menu != NULL);
+    }
 }
 
 static void
@@ -677,6 +780,7 @@ chiaro_message_row_class_init (ChiaroMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, prompt_label);
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, references_box);
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, options_label);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, model_bubble);
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, images_box);
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, variants_hint_label);
@@ -701,6 +805,7 @@ chiaro_message_row_class_init (ChiaroMessageRowClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "chat.dismiss", NULL, dismiss_action);
   gtk_widget_class_install_action (widget_class, "chat.edit-prompt", NULL, edit_prompt_action);
+  gtk_widget_class_install_action (widget_class, "chat.copy-prompt", NULL, copy_prompt_action);
 }
 
 static void

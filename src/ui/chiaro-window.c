@@ -546,14 +546,49 @@ static void
 on_save_error_changed (ChiaroWindow *self)
 {
   const GError *error = chiaro_document_get_save_error (self->document);
+  const char *name;
   g_autofree char *message = NULL;
+  g_autofree char *markup = NULL;
+  GtkWidget *label;
+  AdwToast *toast;
 
   if (error == NULL)
     return;
 
-  /* Translators: %s is why saving failed. The work stays in memory and is saved later. */
-  message = g_strdup_printf (_("The project could not be saved: %s"), error->message);
-  chiaro_window_show_error (self, message);
+  /* The core's message names the file; a path pushes the part that matters off the toast,
+   * so the toast names the project and the path goes to the log. */
+  g_debug ("Saving the project failed: %s", error->message);
+
+  name = chiaro_document_get_name (self->document);
+  if (name == NULL || *name == '\0')
+    name = _("Untitled Project");
+
+  if (g_error_matches (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_NO_SPACE))
+    /* Translators: %s is the project's name */
+    message = g_strdup_printf (_("“%s” could not be saved: the disk is full. Your work is kept "
+                                 "in memory and will be saved when there is space."), name);
+  else if (g_error_matches (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_READ_ONLY))
+    /* Translators: %s is the project's name */
+    message = g_strdup_printf (_("“%s” could not be saved: its folder cannot be written to. "
+                                 "Your work is kept in memory and will be saved when it can."),
+                               name);
+  else
+    /* Translators: %s is the project's name */
+    message = g_strdup_printf (_("“%s” could not be saved. Your work is kept in memory and "
+                                 "will be saved when it can."), name);
+
+  /* Two sentences: a title that wraps instead of cutting the second one off. */
+  markup = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (markup);
+  label = gtk_label_new (message);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  adw_toast_set_custom_title (toast, label);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -991,6 +1026,67 @@ save_prompt_preset_action (GtkWidget  *widget,
 
   save_preset (self, chiaro_document_get_prompt (self->document),
                chiaro_document_get_options (self->document));
+}
+
+/* win.save-turn-preset: the prompt and options of the turn that made the entry with the id
+ * given, as the conversation's message menus offer it. */
+static void
+save_turn_preset_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  ChiaroWindow *self = CHIARO_WINDOW (widget);
+  ChiaroHistoryEntry *entry;
+  ChiaroTurn *turn;
+
+  if (self->document == NULL)
+    return;
+
+  entry = chiaro_history_lookup (chiaro_document_get_history (self->document),
+                                 g_variant_get_string (parameter, NULL));
+  if (entry != NULL && (turn = chiaro_history_entry_get_turn (entry)) != NULL)
+    save_preset (self, turn->prompt, turn->options);
+}
+
+static void
+on_rerendered (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ChiaroWindow) self = user_data;
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A failed request stays in the conversation; what was refused before sending is said
+   * here. */
+  send = chiaro_document_send_finish (CHIARO_DOCUMENT (object), result, &error);
+  if (send == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      (error->domain != CHIARO_API_ERROR ||
+       g_error_matches (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION)))
+    chiaro_window_show_error (self, error->message);
+}
+
+/* win.render-final (entry id, size): draft → final from the conversation's message menus. */
+static void
+render_final_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ChiaroWindow *self = CHIARO_WINDOW (widget);
+  ChiaroHistoryEntry *entry;
+  const char *id;
+  const char *size;
+
+  if (self->document == NULL)
+    return;
+
+  g_variant_get (parameter, "(&s&s)", &id, &size);
+  entry = chiaro_history_lookup (chiaro_document_get_history (self->document), id);
+  if (entry == NULL)
+    return;
+
+  chiaro_document_rerender_async (self->document, entry, size, NULL, on_rerendered,
+                                  g_object_ref (self));
 }
 
 static void
@@ -2213,6 +2309,10 @@ chiaro_window_class_init (ChiaroWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.make-pack", NULL, make_pack_action);
   gtk_widget_class_install_action (widget_class, "win.save-prompt-preset", NULL,
                                    save_prompt_preset_action);
+  gtk_widget_class_install_action (widget_class, "win.save-turn-preset", "s",
+                                   save_turn_preset_action);
+  gtk_widget_class_install_action (widget_class, "win.render-final", "(ss)",
+                                   render_final_action);
   gtk_widget_class_install_action (widget_class, "win.export-image", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-starred", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-pack", NULL, export_action);
