@@ -2158,6 +2158,24 @@ test_skip_signatures (void)
     }
 }
 
+/* An event stream that is not an error envelope: the detail quotes the event's payload, read
+ * while that payload is still alive (found by fuzz/fuzz-gemini-response.c under ASan). */
+static void
+test_http_error_stream_not_envelope (void)
+{
+  static const char stream[] = "data: {\"candidates\": [], \"note\": \"upstream reset\"}\n\n";
+  g_autoptr(GBytes) body = g_bytes_new_static (stream, strlen (stream));
+  g_autoptr(GError) error = http_error (502, "text/event-stream", body);
+  const char *detail = chiaro_api_error_get_detail (error);
+
+  g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_SERVER);
+  g_assert_nonnull (detail);
+  g_assert_nonnull (strstr (detail, "HTTP 502 (text/event-stream)"));
+  g_assert_nonnull (strstr (detail, "upstream reset"));
+  g_assert_null (strstr (detail, "data:"));
+  assert_safe_detail (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2213,6 +2231,8 @@ main (int   argc,
   g_test_add_func ("/chiaro/gemini-wire/build/marker-text", test_build_marker_text);
   g_test_add_func ("/chiaro/gemini-wire/build/round-trip", test_round_trip);
   g_test_add_func ("/chiaro/gemini-wire/build/skip-signatures", test_skip_signatures);
+  g_test_add_func ("/chiaro/gemini-wire/http-error/stream-not-envelope",
+                   test_http_error_stream_not_envelope);
 
   return g_test_run ();
 }

@@ -542,6 +542,7 @@ chiaro_gemini_set_http_error (GError     **error,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *excerpt = NULL;
   g_autofree char *detail = NULL;
+  g_autoptr(GBytes) event = NULL;   /* @data may point into it until the end */
   const char *data = NULL;
   gsize size = 0;
   JsonNode *error_node = NULL;
@@ -551,8 +552,6 @@ chiaro_gemini_set_http_error (GError     **error,
 
   if (data != NULL && size > 0)
     {
-      g_autoptr(GBytes) event = NULL;
-
       /* An error written into an event stream, as a `data:` event. */
       if (size > 5 && memcmp (data, "data:", 5) == 0)
         {
