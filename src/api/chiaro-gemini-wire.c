@@ -495,7 +495,8 @@ set_compact_error (GError     **error,
   if (size < 2 || data[0] != '[' || !g_ascii_isdigit (data[1]))
     return FALSE;
 
-  text = g_strndup (data, size);
+  /* Not JSON, so nothing has checked the encoding: it becomes the error's message. */
+  text = g_utf8_make_valid (data, size);
   g_strchomp (text);
 
   code = g_ascii_strtoll (text + 1, &end, 10);
