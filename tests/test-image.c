@@ -328,6 +328,49 @@ test_truncated (void)
     }
 }
 
+/* A BMP whose header claims an info header or pixel offset beyond its end is refused before
+ * any loader sees it: gdk-pixbuf's would size its buffer from the claim (found by fuzz-image,
+ * which stopped at a 3.5 GB allocation for a 342-byte file). */
+static void
+test_bmp_header_beyond_end (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 4);
+  g_autofree char *buffer = NULL;
+  gsize size;
+
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "bmp", NULL, NULL));
+  g_assert_cmpuint (size, >, 54);
+
+  /* The file as written opens. */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (buffer, size);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ChiaroImage) image = chiaro_image_new_from_bytes (bytes, "good.bmp", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (chiaro_image_get_width (image), ==, 8);
+  }
+
+  /* Offset 10: where the pixels start; offset 14: the info header's size. */
+  for (guint field = 10; field <= 14; field += 4)
+    {
+      g_autofree guint8 *copy = g_memdup2 (buffer, size);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ChiaroImage) image = NULL;
+
+      copy[field] = 0xff;
+      copy[field + 1] = 0xcf;
+      copy[field + 2] = 0x01;
+      copy[field + 3] = 0xd0;
+      bytes = g_bytes_new (copy, size);
+      image = chiaro_image_new_from_bytes (bytes, "claims.bmp", &error);
+      g_assert_null (image);
+      assert_codec_error (error, CHIARO_CODEC_ERROR_CORRUPT, "claims.bmp");
+    }
+}
+
 static void
 test_not_images (void)
 {
@@ -556,6 +599,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/core/image/png-crashers", test_png_crashers);
   g_test_add_func ("/chiaro/core/image/decompression-bomb", test_decompression_bomb);
   g_test_add_func ("/chiaro/core/image/truncated", test_truncated);
+  g_test_add_func ("/chiaro/core/image/bmp-header-beyond-end", test_bmp_header_beyond_end);
   g_test_add_func ("/chiaro/core/image/not-images", test_not_images);
   g_test_add_func ("/chiaro/core/image/bad-files", test_bad_files);
   g_test_add_func ("/chiaro/core/image/async", test_async);

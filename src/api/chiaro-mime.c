@@ -292,13 +292,23 @@ bmp_looks_complete (const guint8 *data,
                     gsize         size)
 {
   guint32 file_size;
+  guint32 pixels_offset;
+  guint32 header_size;
 
-  if (size < 14)
+  if (size < 18)
     return FALSE;
 
   /* Some writers leave the declared file size at zero; only a real one can be checked. */
   file_size = read_le32 (data + 2);
-  return file_size == 0 || size >= file_size;
+  if (file_size != 0 && size < file_size)
+    return FALSE;
+
+  /* The info header and the start of the pixels must lie inside the file. gdk-pixbuf's loader
+   * sizes its buffer from these fields before it has the bytes, so a few bytes declaring
+   * gigabytes would otherwise make it ask for gigabytes. */
+  pixels_offset = read_le32 (data + 10);
+  header_size = read_le32 (data + 14);
+  return header_size <= size - 14 && pixels_offset <= size;
 }
 
 /**
