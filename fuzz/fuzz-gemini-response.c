@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 
+#include "chiaro-api-error.h"
 #include "chiaro-fuzz.h"
 #include "chiaro-gemini-wire.h"
 
@@ -29,6 +30,7 @@ check_outcome (ChiaroGenerationResult *result,
                GError                 *error)
 {
   ChiaroPart *image;
+  const char *detail;
 
   if ((result == NULL) == (error == NULL))
     abort ();
@@ -43,7 +45,17 @@ check_outcome (ChiaroGenerationResult *result,
   if (error != NULL && (error->message == NULL || error->message[0] == '\0'))
     abort ();
   if (error != NULL && !g_utf8_validate (error->message, -1, NULL))
-    abort ();
+    {
+      g_printerr ("not UTF-8: %s\n", error->message);
+      abort ();
+    }
+  /* The server's own words are shown too (and logged): they must be text. */
+  if (error != NULL && error->domain == CHIARO_API_ERROR &&
+      (detail = chiaro_api_error_get_detail (error)) != NULL && !g_utf8_validate (detail, -1, NULL))
+    {
+      g_printerr ("detail not UTF-8: %s\n", detail);
+      abort ();
+    }
 }
 
 int

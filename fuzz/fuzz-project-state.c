@@ -62,7 +62,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   if (state == NULL)
     {
       if (error->message == NULL || !g_utf8_validate (error->message, -1, NULL))
-        abort ();
+        {
+          g_printerr ("not UTF-8: %s\n", error->message);
+          abort ();
+        }
       return 0;
     }
 
