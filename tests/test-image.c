@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "chiaro-image.h"
+#include "chiaro-mime.h"
 #include "chiaro-test-util.h"
 
 static ChiaroImage *
@@ -371,6 +372,52 @@ test_bmp_header_beyond_end (void)
     }
 }
 
+/* A GIF frame of zero height is refused before the decoder sees it (gdk-pixbuf's GIF loader
+ * fails a GLib assertion on it: found by fuzz-image); a GIF without its trailer still opens. */
+static void
+test_gif_frames (void)
+{
+  /* 2 × 1 pixels, a global table of red and blue, one frame: red, blue. */
+  static const guint8 good[] = {
+    'G', 'I', 'F', '8', '9', 'a', 2, 0, 1, 0, 0x80, 0, 0,
+    0xff, 0, 0, 0, 0, 0xff,
+    0x2c, 0, 0, 0, 0, 2, 0, 1, 0, 0,
+    2, 2, 0x44, 0x0a, 0,
+    0x3b,
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (good, sizeof good);
+  g_autoptr(GBytes) no_trailer = g_bytes_new_static (good, sizeof good - 1);
+  g_autofree guint8 *flat = g_memdup2 (good, sizeof good);
+  g_autoptr(GBytes) flat_bytes = NULL;
+  g_autoptr(ChiaroImage) image = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *pixels;
+
+  image = chiaro_image_new_from_bytes (bytes, "good.gif", &error);
+  g_assert_no_error (error);
+  pixbuf = decode (image);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 2);
+  pixels = gdk_pixbuf_read_pixels (pixbuf);
+  g_assert_cmpuint (pixels[0], ==, 0xff);
+  g_assert_cmpuint (pixels[2], ==, 0);
+  g_assert_cmpuint (pixels[gdk_pixbuf_get_n_channels (pixbuf) + 2], ==, 0xff);
+  g_clear_object (&image);
+
+  image = chiaro_image_new_from_bytes (no_trailer, "no-trailer.gif", &error);
+  g_assert_no_error (error);
+  g_clear_object (&image);
+
+  /* The frame's height (offset 26) set to zero. */
+  flat[26] = 0;
+  flat_bytes = g_bytes_new (flat, sizeof good);
+  image = chiaro_image_new_from_bytes (flat_bytes, "flat.gif", &error);
+  g_assert_null (image);
+  assert_codec_error (error, CHIARO_CODEC_ERROR_CORRUPT, "flat.gif");
+  g_assert_false (chiaro_mime_looks_complete (flat, sizeof good, "image/gif"));
+  g_assert_true (chiaro_mime_looks_complete (good, sizeof good, "image/gif"));
+}
+
 static void
 test_not_images (void)
 {
@@ -600,6 +647,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/core/image/decompression-bomb", test_decompression_bomb);
   g_test_add_func ("/chiaro/core/image/truncated", test_truncated);
   g_test_add_func ("/chiaro/core/image/bmp-header-beyond-end", test_bmp_header_beyond_end);
+  g_test_add_func ("/chiaro/core/image/gif-frames", test_gif_frames);
   g_test_add_func ("/chiaro/core/image/not-images", test_not_images);
   g_test_add_func ("/chiaro/core/image/bad-files", test_bad_files);
   g_test_add_func ("/chiaro/core/image/async", test_async);

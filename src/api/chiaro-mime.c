@@ -311,6 +311,82 @@ bmp_looks_complete (const guint8 *data,
   return header_size <= size - 14 && pixels_offset <= size;
 }
 
+/* Skips GIF data sub-blocks (a size byte, that many bytes, until a size of zero) from
+ * @offset. Returns FALSE when the data ends first. */
+static gboolean
+gif_skip_sub_blocks (const guint8 *data,
+                     gsize         size,
+                     gsize        *offset)
+{
+  while (*offset < size)
+    {
+      guint8 length = data[*offset];
+
+      *offset += 1 + length;
+      if (length == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Walks a GIF's blocks: at least one frame, and no frame of zero width or height (gdk-pixbuf's
+ * loader fails a GLib assertion on one). A GIF that ends early after a frame is left to the
+ * decoder, as many GIFs in the wild lack their trailer. */
+static gboolean
+gif_looks_complete (const guint8 *data,
+                    gsize         size)
+{
+  gsize offset = 13;
+  guint n_frames = 0;
+
+  if (size < 13)
+    return FALSE;
+
+  /* The global colour table follows the logical screen descriptor when its flag is set. */
+  if (data[10] & 0x80)
+    offset += 3 * ((gsize) 1 << ((data[10] & 0x07) + 1));
+
+  while (offset < size)
+    {
+      guint8 block = data[offset];
+
+      if (block == 0x3b)
+        break;
+
+      if (block == 0x21)
+        {
+          offset += 2;
+          if (!gif_skip_sub_blocks (data, size, &offset))
+            break;
+        }
+      else if (block == 0x2c)
+        {
+          guint8 flags;
+
+          if (size - offset < 10)
+            break;
+          if ((data[offset + 5] | data[offset + 6] << 8) == 0 ||
+              (data[offset + 7] | data[offset + 8] << 8) == 0)
+            return FALSE;
+          n_frames++;
+
+          flags = data[offset + 9];
+          offset += 10;
+          if (flags & 0x80)
+            offset += 3 * ((gsize) 1 << ((flags & 0x07) + 1));
+          offset++;   /* the LZW minimum code size */
+          if (!gif_skip_sub_blocks (data, size, &offset))
+            break;
+        }
+      else
+        {
+          return FALSE;
+        }
+    }
+
+  return n_frames > 0;
+}
+
 /**
  * chiaro_mime_looks_complete:
  * @data: (array length=size): a whole file
@@ -318,7 +394,8 @@ bmp_looks_complete (const guint8 *data,
  * @mime_type: the sniffed MIME type of @data
  *
  * Checks the container of formats with a clear end for truncation: a PNG's IEND chunk, a
- * JPEG's end-of-image marker after its image data, a WebP's RIFF size, a BMP's file size. Decoders differ on
+ * JPEG's end-of-image marker after its image data, a WebP's RIFF size, a BMP's file size, a
+ * GIF's frames (at least one, none empty). Decoders differ on
  * early ends, and some hand back a half-grey picture instead of an error; this makes a cut-off
  * download or copy fail the same way for every decoder. Other formats are left to their
  * decoder and pass.
@@ -343,6 +420,8 @@ chiaro_mime_looks_complete (const guint8 *data,
     return webp_looks_complete (data, size);
   if (g_str_equal (mime_type, "image/bmp"))
     return bmp_looks_complete (data, size);
+  if (g_str_equal (mime_type, "image/gif"))
+    return gif_looks_complete (data, size);
 
   return TRUE;
 }
