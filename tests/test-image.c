@@ -418,6 +418,53 @@ test_gif_frames (void)
   g_assert_true (chiaro_mime_looks_complete (good, sizeof good, "image/gif"));
 }
 
+/* A WebP whose extended header says "animated" but has no ANIM chunk is refused before the
+ * loader sees it (webp-pixbuf-loader fails a GLib assertion closing it: found by fuzz-image). */
+static void
+test_webp_animated_flag (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 6, 6);
+  g_autofree char *plain = NULL;
+  g_autoptr(GByteArray) extended = g_byte_array_new ();
+  g_autoptr(GByteArray) animated = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChiaroImage) image = NULL;
+  static const guint8 vp8x[] = { 'V', 'P', '8', 'X', 10, 0, 0, 0,
+                                 0x02, 0, 0, 0, 5, 0, 0, 3, 0, 0 };
+  static const guint8 anim[] = { 'A', 'N', 'I', 'M', 6, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  guint32 riff_size;
+  gsize size;
+
+  gdk_pixbuf_fill (pixbuf, 0x20a040ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &plain, &size, "webp", NULL, NULL));
+  g_assert_cmpmem (plain + 8, 4, "WEBP", 4);
+
+  /* RIFF header, VP8X saying "animated", then the plain file's image chunk. */
+  g_byte_array_append (extended, (const guint8 *) plain, 12);
+  g_byte_array_append (extended, vp8x, sizeof vp8x);
+  g_byte_array_append (extended, (const guint8 *) plain + 12, size - 12);
+  riff_size = GUINT32_TO_LE (extended->len - 8);
+  memcpy (extended->data + 4, &riff_size, 4);
+
+  bytes = g_bytes_new (extended->data, extended->len);
+  image = chiaro_image_new_from_bytes (bytes, "animated.webp", &error);
+  g_assert_null (image);
+  assert_codec_error (error, CHIARO_CODEC_ERROR_CORRUPT, "animated.webp");
+  g_assert_false (chiaro_mime_looks_complete (extended->data, extended->len, "image/webp"));
+
+  /* With an ANIM chunk after the header the container is whole. */
+  animated = g_byte_array_new ();
+  g_byte_array_append (animated, extended->data, 12 + sizeof vp8x);
+  g_byte_array_append (animated, anim, sizeof anim);
+  g_byte_array_append (animated, extended->data + 12 + sizeof vp8x,
+                       extended->len - 12 - sizeof vp8x);
+  riff_size = GUINT32_TO_LE (animated->len - 8);
+  memcpy (animated->data + 4, &riff_size, 4);
+  g_assert_true (chiaro_mime_looks_complete (animated->data, animated->len, "image/webp"));
+  g_assert_true (chiaro_mime_looks_complete ((const guint8 *) plain, size, "image/webp"));
+}
+
 static void
 test_not_images (void)
 {
@@ -648,6 +695,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/core/image/truncated", test_truncated);
   g_test_add_func ("/chiaro/core/image/bmp-header-beyond-end", test_bmp_header_beyond_end);
   g_test_add_func ("/chiaro/core/image/gif-frames", test_gif_frames);
+  g_test_add_func ("/chiaro/core/image/webp-animated-flag", test_webp_animated_flag);
   g_test_add_func ("/chiaro/core/image/not-images", test_not_images);
   g_test_add_func ("/chiaro/core/image/bad-files", test_bad_files);
   g_test_add_func ("/chiaro/core/image/async", test_async);

@@ -284,7 +284,29 @@ webp_looks_complete (const guint8 *data,
 
   /* The RIFF size counts everything after the first eight bytes. */
   riff_size = read_le32 (data + 4);
-  return size - 8 >= riff_size;
+  if (size - 8 < riff_size)
+    return FALSE;
+
+  /* An extended header that says "animated" needs the ANIM chunk: without it the WebP loader
+   * fails a GLib assertion (gdk_pixbuf_animation_iter_get_pixbuf) when closed. */
+  if (size >= 21 && memcmp (data + 12, "VP8X", 4) == 0 && (data[20] & 0x02) != 0)
+    {
+      gsize offset = 12;
+
+      while (size - offset >= 8)
+        {
+          guint32 chunk_size = read_le32 (data + offset + 4);
+
+          if (memcmp (data + offset, "ANIM", 4) == 0)
+            return TRUE;
+          if (chunk_size > size - offset - 8)
+            break;
+          offset += 8 + (gsize) chunk_size + (chunk_size & 1);
+        }
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean

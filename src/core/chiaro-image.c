@@ -190,8 +190,11 @@ probe_size (GBytes      *bytes,
 
   data = g_bytes_get_data (bytes, &size);
 
-  /* A BMP's loader trusts the sizes in its header for its buffer: look at them first. */
-  if (g_str_equal (mime_type, "image/bmp") && !chiaro_mime_looks_complete (data, size, mime_type))
+  /* Some loaders misbehave on broken headers before they can fail (a BMP's sizes its buffer
+   * from them, WebP's and GIF's fail GLib assertions): look at those first. */
+  if ((g_str_equal (mime_type, "image/bmp") || g_str_equal (mime_type, "image/webp") ||
+       g_str_equal (mime_type, "image/gif")) &&
+      !chiaro_mime_looks_complete (data, size, mime_type))
     {
       set_corrupt_error (error, display_name);
       return FALSE;
