@@ -913,9 +913,9 @@ test_random_operations (void)
   g_test_message ("%u operations, %u save/load round trips, up to %u entries, %u at the end",
                   n_operations, run.n_saves, max_entries, run.model->n_alive);
 
-  /* The run must have exercised what it claims to. */
-  g_assert_cmpuint (run.n_saves, >=, 20);
-  g_assert_cmpuint (max_entries, >=, 30);
+  /* The run must have exercised what it claims to (less of it in the shortened run). */
+  g_assert_cmpuint (run.n_saves, >=, n_operations < N_OPERATIONS ? 2 : 20);
+  g_assert_cmpuint (max_entries, >=, n_operations < N_OPERATIONS ? 10 : 30);
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     g_assert_cmpuint (counts[i], >, 0);
 
