@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-# summarize-tests.py — one "N passed, N failed, N skipped" line from meson's test log
+# summarize-tests.py — one "N passed, N failed, N skipped" line from meson's test logs
 #
 # Copyright 2026 The Chiaro authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
+#   summarize-tests.py TESTLOG.json [TESTLOG.json…]
+#
 # CI reads this line, not meson's own summary. GLib test programs speak TAP, so each of their
 # subtests counts; a program that crashed after its last "ok" counts one failure more. Other
-# tests count once, by their result.
+# tests count once, by their result. With several logs (the normal suite, the ASan+UBSan build,
+# valgrind, the fuzzers) the counts are summed; a log that is missing or unreadable counts as
+# one failure, so a step that never ran cannot pass.
 
 import json
 import re
@@ -43,12 +47,23 @@ def count(log_path):
 
 
 def main():
-    try:
-        passed, failed, skipped = count(sys.argv[1])
-    except (OSError, ValueError) as error:
-        print(f'cannot read the test log: {error}', file=sys.stderr)
-        print('0 passed, 1 failed, 0 skipped')
-        return 1
+    if len(sys.argv) < 2:
+        print('usage: summarize-tests.py TESTLOG.json [TESTLOG.json…]', file=sys.stderr)
+        return 2
+
+    passed = failed = skipped = 0
+    for path in sys.argv[1:]:
+        try:
+            p, f, s = count(path)
+        except (OSError, ValueError, KeyError) as error:
+            print(f'cannot read the test log {path}: {error}', file=sys.stderr)
+            p, f, s = 0, 1, 0
+        if len(sys.argv) > 2:
+            print(f'  {path}: {p} passed, {f} failed, {s} skipped', file=sys.stderr)
+        passed += p
+        failed += f
+        skipped += s
+
     print(f'{passed} passed, {failed} failed, {skipped} skipped')
     return 1 if failed or passed == 0 else 0
 

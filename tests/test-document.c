@@ -191,8 +191,7 @@ static GFile *
 project_file (ChiaroDocument    *document,
               ChiaroProjectFile  which)
 {
-  return g_object_ref (chiaro_project_store_get_file (chiaro_document_get_store (document),
-                                                     which));
+  return chiaro_project_store_get_file (chiaro_document_get_store (document), which);
 }
 
 static GBytes *

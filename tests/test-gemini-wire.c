@@ -2158,6 +2158,39 @@ test_skip_signatures (void)
     }
 }
 
+/* An event stream that is not an error envelope: the detail quotes the event's payload, read
+ * while that payload is still alive (found by fuzz/fuzz-gemini-response.c under ASan). */
+static void
+test_http_error_stream_not_envelope (void)
+{
+  static const char stream[] = "data: {\"candidates\": [], \"note\": \"upstream reset\"}\n\n";
+  g_autoptr(GBytes) body = g_bytes_new_static (stream, strlen (stream));
+  g_autoptr(GError) error = http_error (502, "text/event-stream", body);
+  const char *detail = chiaro_api_error_get_detail (error);
+
+  g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_SERVER);
+  g_assert_nonnull (detail);
+  g_assert_nonnull (strstr (detail, "HTTP 502 (text/event-stream)"));
+  g_assert_nonnull (strstr (detail, "upstream reset"));
+  g_assert_null (strstr (detail, "data:"));
+  assert_safe_detail (error);
+}
+
+/* The compact one-line form is not JSON, so nothing else checks its encoding: invalid UTF-8
+ * in it must not reach the message (found by fuzz-gemini-response). */
+static void
+test_http_error_compact_not_utf8 (void)
+{
+  static const char text[] = "[429 Too Many Requests] You exceeded your quota \xbb\xbb, slow down.";
+  g_autoptr(GBytes) body = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GError) error = http_error (429, "text/plain", body);
+
+  g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_RATE_LIMITED);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  assert_safe_detail (error);
+  g_assert_nonnull (strstr (chiaro_api_error_get_detail (error), "You exceeded your quota"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2213,6 +2246,10 @@ main (int   argc,
   g_test_add_func ("/chiaro/gemini-wire/build/marker-text", test_build_marker_text);
   g_test_add_func ("/chiaro/gemini-wire/build/round-trip", test_round_trip);
   g_test_add_func ("/chiaro/gemini-wire/build/skip-signatures", test_skip_signatures);
+  g_test_add_func ("/chiaro/gemini-wire/http-error/stream-not-envelope",
+                   test_http_error_stream_not_envelope);
+  g_test_add_func ("/chiaro/gemini-wire/http-error/compact-not-utf8",
+                   test_http_error_compact_not_utf8);
 
   return g_test_run ();
 }

@@ -866,6 +866,11 @@ test_random_operations (void)
   guint max_entries = 0;
   Run run = { 0, };
 
+  /* Under valgrind (its test setup sets CHIARO_TEST_SLOW) a tenth of the operations: the
+   * same kinds of step, each still checked against the model, in minutes rather than hours. */
+  if (g_getenv ("CHIARO_TEST_SLOW") != NULL)
+    n_operations /= 10;
+
   g_test_message ("seed %u (CHIARO_HISTORY_SEED=%u replays this run)", seed, seed);
   for (guint i = 0; i < G_N_ELEMENTS (operations); i++)
     total_weight += operations[i].weight;
@@ -908,9 +913,9 @@ test_random_operations (void)
   g_test_message ("%u operations, %u save/load round trips, up to %u entries, %u at the end",
                   n_operations, run.n_saves, max_entries, run.model->n_alive);
 
-  /* The run must have exercised what it claims to. */
-  g_assert_cmpuint (run.n_saves, >=, 20);
-  g_assert_cmpuint (max_entries, >=, 30);
+  /* The run must have exercised what it claims to (less of it in the shortened run). */
+  g_assert_cmpuint (run.n_saves, >=, n_operations < N_OPERATIONS ? 2 : 20);
+  g_assert_cmpuint (max_entries, >=, n_operations < N_OPERATIONS ? 10 : 30);
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     g_assert_cmpuint (counts[i], >, 0);
 

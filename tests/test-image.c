@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "chiaro-image.h"
+#include "chiaro-mime.h"
 #include "chiaro-test-util.h"
 
 static ChiaroImage *
@@ -328,6 +329,142 @@ test_truncated (void)
     }
 }
 
+/* A BMP whose header claims an info header or pixel offset beyond its end is refused before
+ * any loader sees it: gdk-pixbuf's would size its buffer from the claim (found by fuzz-image,
+ * which stopped at a 3.5 GB allocation for a 342-byte file). */
+static void
+test_bmp_header_beyond_end (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 4);
+  g_autofree char *buffer = NULL;
+  gsize size;
+
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "bmp", NULL, NULL));
+  g_assert_cmpuint (size, >, 54);
+
+  /* The file as written opens. */
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (buffer, size);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ChiaroImage) image = chiaro_image_new_from_bytes (bytes, "good.bmp", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (chiaro_image_get_width (image), ==, 8);
+  }
+
+  /* Offset 10: where the pixels start; offset 14: the info header's size. */
+  for (guint field = 10; field <= 14; field += 4)
+    {
+      g_autofree guint8 *copy = g_memdup2 (buffer, size);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ChiaroImage) image = NULL;
+
+      copy[field] = 0xff;
+      copy[field + 1] = 0xcf;
+      copy[field + 2] = 0x01;
+      copy[field + 3] = 0xd0;
+      bytes = g_bytes_new (copy, size);
+      image = chiaro_image_new_from_bytes (bytes, "claims.bmp", &error);
+      g_assert_null (image);
+      assert_codec_error (error, CHIARO_CODEC_ERROR_CORRUPT, "claims.bmp");
+    }
+}
+
+/* A GIF frame of zero height is refused before the decoder sees it (gdk-pixbuf's GIF loader
+ * fails a GLib assertion on it: found by fuzz-image); a GIF without its trailer still opens. */
+static void
+test_gif_frames (void)
+{
+  /* 2 × 1 pixels, a global table of red and blue, one frame: red, blue. */
+  static const guint8 good[] = {
+    'G', 'I', 'F', '8', '9', 'a', 2, 0, 1, 0, 0x80, 0, 0,
+    0xff, 0, 0, 0, 0, 0xff,
+    0x2c, 0, 0, 0, 0, 2, 0, 1, 0, 0,
+    2, 2, 0x44, 0x0a, 0,
+    0x3b,
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (good, sizeof good);
+  g_autoptr(GBytes) no_trailer = g_bytes_new_static (good, sizeof good - 1);
+  g_autofree guint8 *flat = g_memdup2 (good, sizeof good);
+  g_autoptr(GBytes) flat_bytes = NULL;
+  g_autoptr(ChiaroImage) image = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *pixels;
+
+  image = chiaro_image_new_from_bytes (bytes, "good.gif", &error);
+  g_assert_no_error (error);
+  pixbuf = decode (image);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 2);
+  pixels = gdk_pixbuf_read_pixels (pixbuf);
+  g_assert_cmpuint (pixels[0], ==, 0xff);
+  g_assert_cmpuint (pixels[2], ==, 0);
+  g_assert_cmpuint (pixels[gdk_pixbuf_get_n_channels (pixbuf) + 2], ==, 0xff);
+  g_clear_object (&image);
+
+  image = chiaro_image_new_from_bytes (no_trailer, "no-trailer.gif", &error);
+  g_assert_no_error (error);
+  g_clear_object (&image);
+
+  /* The frame's height (offset 26) set to zero. */
+  flat[26] = 0;
+  flat_bytes = g_bytes_new (flat, sizeof good);
+  image = chiaro_image_new_from_bytes (flat_bytes, "flat.gif", &error);
+  g_assert_null (image);
+  assert_codec_error (error, CHIARO_CODEC_ERROR_CORRUPT, "flat.gif");
+  g_assert_false (chiaro_mime_looks_complete (flat, sizeof good, "image/gif"));
+  g_assert_true (chiaro_mime_looks_complete (good, sizeof good, "image/gif"));
+}
+
+/* A WebP whose extended header says "animated" but has no ANIM chunk is refused before the
+ * loader sees it (webp-pixbuf-loader fails a GLib assertion closing it: found by fuzz-image). */
+static void
+test_webp_animated_flag (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 6, 6);
+  g_autofree char *plain = NULL;
+  g_autoptr(GByteArray) extended = g_byte_array_new ();
+  g_autoptr(GByteArray) animated = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChiaroImage) image = NULL;
+  static const guint8 vp8x[] = { 'V', 'P', '8', 'X', 10, 0, 0, 0,
+                                 0x02, 0, 0, 0, 5, 0, 0, 3, 0, 0 };
+  static const guint8 anim[] = { 'A', 'N', 'I', 'M', 6, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  guint32 riff_size;
+  gsize size;
+
+  gdk_pixbuf_fill (pixbuf, 0x20a040ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &plain, &size, "webp", NULL, NULL));
+  g_assert_cmpmem (plain + 8, 4, "WEBP", 4);
+
+  /* RIFF header, VP8X saying "animated", then the plain file's image chunk. */
+  g_byte_array_append (extended, (const guint8 *) plain, 12);
+  g_byte_array_append (extended, vp8x, sizeof vp8x);
+  g_byte_array_append (extended, (const guint8 *) plain + 12, size - 12);
+  riff_size = GUINT32_TO_LE (extended->len - 8);
+  memcpy (extended->data + 4, &riff_size, 4);
+
+  bytes = g_bytes_new (extended->data, extended->len);
+  image = chiaro_image_new_from_bytes (bytes, "animated.webp", &error);
+  g_assert_null (image);
+  assert_codec_error (error, CHIARO_CODEC_ERROR_CORRUPT, "animated.webp");
+  g_assert_false (chiaro_mime_looks_complete (extended->data, extended->len, "image/webp"));
+
+  /* With an ANIM chunk after the header the container is whole. */
+  animated = g_byte_array_new ();
+  g_byte_array_append (animated, extended->data, 12 + sizeof vp8x);
+  g_byte_array_append (animated, anim, sizeof anim);
+  g_byte_array_append (animated, extended->data + 12 + sizeof vp8x,
+                       extended->len - 12 - sizeof vp8x);
+  riff_size = GUINT32_TO_LE (animated->len - 8);
+  memcpy (animated->data + 4, &riff_size, 4);
+  g_assert_true (chiaro_mime_looks_complete (animated->data, animated->len, "image/webp"));
+  g_assert_true (chiaro_mime_looks_complete ((const guint8 *) plain, size, "image/webp"));
+}
+
 static void
 test_not_images (void)
 {
@@ -582,6 +719,9 @@ main (int   argc,
   g_test_add_func ("/chiaro/core/image/png-crashers", test_png_crashers);
   g_test_add_func ("/chiaro/core/image/decompression-bomb", test_decompression_bomb);
   g_test_add_func ("/chiaro/core/image/truncated", test_truncated);
+  g_test_add_func ("/chiaro/core/image/bmp-header-beyond-end", test_bmp_header_beyond_end);
+  g_test_add_func ("/chiaro/core/image/gif-frames", test_gif_frames);
+  g_test_add_func ("/chiaro/core/image/webp-animated-flag", test_webp_animated_flag);
   g_test_add_func ("/chiaro/core/image/not-images", test_not_images);
   g_test_add_func ("/chiaro/core/image/bad-files", test_bad_files);
   g_test_add_func ("/chiaro/core/image/async", test_async);

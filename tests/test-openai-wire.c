@@ -567,6 +567,10 @@ test_http_errors (void)
       "HTTP 502 (text/html): 502 Bad Gateway" },
     { 503, "", CHIARO_API_ERROR_UNAVAILABLE, NULL, "HTTP 503 (text/html): " },
     { 504, "{\"unexpected\":1}", CHIARO_API_ERROR_TIMEOUT, NULL, NULL },
+    /* White space parses as JSON with no root at all (found by fuzz-openai-response). */
+    { 502, " \n", CHIARO_API_ERROR_SERVER, NULL, "HTTP 502 (text/html): " },
+    { 502, "{\"error\":{\"message\":\"Provider returned error\",\"metadata\":{\"raw\":\"  \"}}}",
+      CHIARO_API_ERROR_SERVER, NULL, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -1425,6 +1425,23 @@ test_failed_send_parent_deleted (void)
   rich_clear (&rich);
 }
 
+/* json-glib quotes the token it choked on cut at a byte count, here in the middle of "…": the
+ * message shown must still be UTF-8 (found by fuzz-project-state). */
+static void
+test_parse_error_cut_character (void)
+{
+  static const char text[] = "{\"version\": 1, \"imag, keep the logo sharp Reference \xe2\x80\xa6\", "
+                             "\"x\": 1}";
+  g_autoptr(GBytes) json = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChiaroProjectState) state = chiaro_project_state_new_from_json (json, &error);
+
+  g_assert_null (state);
+  g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_CORRUPT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "keep the logo sharp Reference"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1442,6 +1459,8 @@ main (int   argc,
   g_test_add_func ("/chiaro/project-state/corrupt", test_corrupt);
   g_test_add_func ("/chiaro/project-state/not-a-project", test_not_a_project);
   g_test_add_func ("/chiaro/project-state/empty", test_empty);
+  g_test_add_func ("/chiaro/project-state/parse-error-cut-character",
+                   test_parse_error_cut_character);
   g_test_add_func ("/chiaro/project-state/failed-send-parent-deleted",
                    test_failed_send_parent_deleted);
 

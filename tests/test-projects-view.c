@@ -158,7 +158,7 @@ fixture_set_up (Fixture       *f,
   f->path = chiaro_test_clean_data_path ();
   data_dir = g_file_new_for_path (f->path);
   f->session = chiaro_session_new (data_dir);
-  f->projects_dir = g_object_ref (chiaro_session_get_projects_dir (f->session));
+  f->projects_dir = chiaro_session_get_projects_dir (f->session);
 
   if (!empty)
     {

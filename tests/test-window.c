@@ -775,6 +775,7 @@ test_projects_start_page (void)
   ChiaroSession *session = chiaro_application_get_project_session (application);
   g_autoptr(GFile) forest = chiaro_session_new_project_dir (session);
   g_autoptr(GFile) beach = chiaro_session_new_project_dir (session);
+  g_autoptr(GFile) projects_dir = NULL;
   ChiaroWindow *window, *second;
   ChiaroDocument *document;
   ChiaroHistoryEntry *root;
@@ -839,8 +840,8 @@ test_projects_start_page (void)
   wait_settled (second);
   document = chiaro_window_get_document (second);
   g_assert_nonnull (document);
-  g_assert_true (g_file_has_parent (chiaro_document_get_dir (document),
-                                    chiaro_session_get_projects_dir (session)));
+  projects_dir = chiaro_session_get_projects_dir (session);
+  g_assert_true (g_file_has_parent (chiaro_document_get_dir (document), projects_dir));
   g_assert_cmpuint (chiaro_history_get_n_entries (window_history (second)), ==, 1);
   root = chiaro_history_get_root (window_history (second));
   g_assert_null (chiaro_history_entry_get_image_hash (root));

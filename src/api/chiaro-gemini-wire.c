@@ -496,7 +496,8 @@ set_compact_error (GError     **error,
   if (size < 2 || data[0] != '[' || !g_ascii_isdigit (data[1]))
     return FALSE;
 
-  text = g_strndup (data, size);
+  /* Not JSON, so nothing has checked the encoding: it becomes the error's message. */
+  text = g_utf8_make_valid (data, size);
   g_strchomp (text);
 
   code = g_ascii_strtoll (text + 1, &end, 10);
@@ -543,6 +544,7 @@ chiaro_gemini_set_http_error (GError     **error,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *excerpt = NULL;
   g_autofree char *detail = NULL;
+  g_autoptr(GBytes) event = NULL;   /* @data may point into it until the end */
   const char *data = NULL;
   gsize size = 0;
   JsonNode *error_node = NULL;
@@ -552,8 +554,6 @@ chiaro_gemini_set_http_error (GError     **error,
 
   if (data != NULL && size > 0)
     {
-      g_autoptr(GBytes) event = NULL;
-
       /* An error written into an event stream, as a `data:` event. */
       if (size > 5 && memcmp (data, "data:", 5) == 0)
         {

@@ -285,7 +285,29 @@ webp_looks_complete (const guint8 *data,
 
   /* The RIFF size counts everything after the first eight bytes. */
   riff_size = read_le32 (data + 4);
-  return size - 8 >= riff_size;
+  if (size - 8 < riff_size)
+    return FALSE;
+
+  /* An extended header that says "animated" needs the ANIM chunk: without it the WebP loader
+   * fails a GLib assertion (gdk_pixbuf_animation_iter_get_pixbuf) when closed. */
+  if (size >= 21 && memcmp (data + 12, "VP8X", 4) == 0 && (data[20] & 0x02) != 0)
+    {
+      gsize offset = 12;
+
+      while (size - offset >= 8)
+        {
+          guint32 chunk_size = read_le32 (data + offset + 4);
+
+          if (memcmp (data + offset, "ANIM", 4) == 0)
+            return TRUE;
+          if (chunk_size > size - offset - 8)
+            break;
+          offset += 8 + (gsize) chunk_size + (chunk_size & 1);
+        }
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -293,13 +315,99 @@ bmp_looks_complete (const guint8 *data,
                     gsize         size)
 {
   guint32 file_size;
+  guint32 pixels_offset;
+  guint32 header_size;
 
-  if (size < 14)
+  if (size < 18)
     return FALSE;
 
   /* Some writers leave the declared file size at zero; only a real one can be checked. */
   file_size = read_le32 (data + 2);
-  return file_size == 0 || size >= file_size;
+  if (file_size != 0 && size < file_size)
+    return FALSE;
+
+  /* The info header and the start of the pixels must lie inside the file. gdk-pixbuf's loader
+   * sizes its buffer from these fields before it has the bytes, so a few bytes declaring
+   * gigabytes would otherwise make it ask for gigabytes. */
+  pixels_offset = read_le32 (data + 10);
+  header_size = read_le32 (data + 14);
+  return header_size <= size - 14 && pixels_offset <= size;
+}
+
+/* Skips GIF data sub-blocks (a size byte, that many bytes, until a size of zero) from
+ * @offset. Returns FALSE when the data ends first. */
+static gboolean
+gif_skip_sub_blocks (const guint8 *data,
+                     gsize         size,
+                     gsize        *offset)
+{
+  while (*offset < size)
+    {
+      guint8 length = data[*offset];
+
+      *offset += 1 + length;
+      if (length == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Walks a GIF's blocks: at least one frame, and no frame of zero width or height (gdk-pixbuf's
+ * loader fails a GLib assertion on one). A GIF that ends early after a frame is left to the
+ * decoder, as many GIFs in the wild lack their trailer. */
+static gboolean
+gif_looks_complete (const guint8 *data,
+                    gsize         size)
+{
+  gsize offset = 13;
+  guint n_frames = 0;
+
+  if (size < 13)
+    return FALSE;
+
+  /* The global colour table follows the logical screen descriptor when its flag is set. */
+  if (data[10] & 0x80)
+    offset += 3 * ((gsize) 1 << ((data[10] & 0x07) + 1));
+
+  while (offset < size)
+    {
+      guint8 block = data[offset];
+
+      if (block == 0x3b)
+        break;
+
+      if (block == 0x21)
+        {
+          offset += 2;
+          if (!gif_skip_sub_blocks (data, size, &offset))
+            break;
+        }
+      else if (block == 0x2c)
+        {
+          guint8 flags;
+
+          if (size - offset < 10)
+            break;
+          if ((data[offset + 5] | data[offset + 6] << 8) == 0 ||
+              (data[offset + 7] | data[offset + 8] << 8) == 0)
+            return FALSE;
+          n_frames++;
+
+          flags = data[offset + 9];
+          offset += 10;
+          if (flags & 0x80)
+            offset += 3 * ((gsize) 1 << ((flags & 0x07) + 1));
+          offset++;   /* the LZW minimum code size */
+          if (!gif_skip_sub_blocks (data, size, &offset))
+            break;
+        }
+      else
+        {
+          return FALSE;
+        }
+    }
+
+  return n_frames > 0;
 }
 
 /**
@@ -309,7 +417,8 @@ bmp_looks_complete (const guint8 *data,
  * @mime_type: the sniffed MIME type of @data
  *
  * Checks the container of formats with a clear end for truncation: a PNG's IEND chunk, a
- * JPEG's end-of-image marker after its image data, a WebP's RIFF size, a BMP's file size. Decoders differ on
+ * JPEG's end-of-image marker after its image data, a WebP's RIFF size, a BMP's file size, a
+ * GIF's frames (at least one, none empty). Decoders differ on
  * early ends, and some hand back a half-grey picture instead of an error; this makes a cut-off
  * download or copy fail the same way for every decoder. Other formats are left to their
  * decoder and pass.
@@ -334,6 +443,8 @@ chiaro_mime_looks_complete (const guint8 *data,
     return webp_looks_complete (data, size);
   if (g_str_equal (mime_type, "image/bmp"))
     return bmp_looks_complete (data, size);
+  if (g_str_equal (mime_type, "image/gif"))
+    return gif_looks_complete (data, size);
 
   return TRUE;
 }

@@ -721,6 +721,8 @@ set_raw_google_error (GError     **error,
     return FALSE;
 
   root = json_parser_get_root (parser);
+  if (root == NULL)
+    return FALSE;
   if (JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
     root = json_array_get_element (json_node_get_array (root), 0);
   if (!JSON_NODE_HOLDS_OBJECT (root) ||
@@ -860,9 +862,10 @@ chiaro_openai_set_http_error (GError     **error,
       JsonNode *root = json_parser_get_root (parser);
       JsonNode *error_node = NULL;
 
-      if (JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
+      /* A body of white space parses, to no root at all. */
+      if (root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
         root = json_array_get_element (json_node_get_array (root), 0);
-      if (JSON_NODE_HOLDS_OBJECT (root))
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         error_node = json_object_get_member (json_node_get_object (root), "error");
 
       if (error_node != NULL && !JSON_NODE_HOLDS_NULL (error_node))

@@ -398,7 +398,12 @@ chiaro_wire_parse_json_with_blobs (GBytes      *body,
   if (local_error != NULL)
     {
       g_autofree char *excerpt = chiaro_wire_excerpt (data, size);
-      g_autofree char *detail = g_strdup_printf ("%s: %s", local_error->message, excerpt);
+      g_autofree char *detail = NULL;
+      g_autofree char *reason = NULL;
+
+      /* json-glib quotes the bad token cut at a byte count, which can split a character. */
+      reason = g_utf8_make_valid (local_error->message, -1);
+      detail = g_strdup_printf ("%s: %s", reason, excerpt);
 
       g_clear_pointer (&root, json_node_unref);
       if (blobs != NULL)

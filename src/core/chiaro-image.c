@@ -189,12 +189,23 @@ probe_size (GBytes      *bytes,
   gsize size;
   gsize offset = 0;
 
+  data = g_bytes_get_data (bytes, &size);
+
+  /* Some loaders misbehave on broken headers before they can fail (a BMP's sizes its buffer
+   * from them, WebP's and GIF's fail GLib assertions): look at those first. */
+  if ((g_str_equal (mime_type, "image/bmp") || g_str_equal (mime_type, "image/webp") ||
+       g_str_equal (mime_type, "image/gif")) &&
+      !chiaro_mime_looks_complete (data, size, mime_type))
+    {
+      set_corrupt_error (error, display_name);
+      return FALSE;
+    }
+
   if (!(loader = create_loader (mime_type, display_name, error)))
     return FALSE;
 
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_loader_size_prepared), &check);
 
-  data = g_bytes_get_data (bytes, &size);
   while (offset < size && check.width <= 0)
     {
       gsize chunk = MIN (size - offset, (gsize) DECODE_CHUNK_SIZE);

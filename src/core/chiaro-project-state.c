@@ -1340,10 +1340,13 @@ chiaro_project_state_new_from_json (GBytes  *json,
     size = G_MAXSSIZE;
   if (!json_parser_load_from_data (parser, data != NULL ? data : "", size, &parse_error))
     {
+      /* json-glib quotes the bad token cut at a byte count, which can split a character. */
+      g_autofree char *reason = g_utf8_make_valid (parse_error->message, -1);
+
       /* Translators: %s is the JSON parser's explanation */
       g_set_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_CORRUPT,
                    _("The project file is damaged or incomplete and cannot be read (%s)."),
-                   parse_error->message);
+                   reason);
       return NULL;
     }
 

@@ -160,7 +160,10 @@ parse (ChiaroSession  *self,
   if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
                                    g_bytes_get_size (bytes), &local_error))
     {
-      set_corrupt_error (error, path, local_error->message);
+      /* json-glib quotes the bad token cut at a byte count, which can split a character. */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
+      set_corrupt_error (error, path, reason);
       return FALSE;
     }
 

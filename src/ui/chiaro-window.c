@@ -1728,6 +1728,7 @@ ensure_projects_view (ChiaroWindow *self)
 {
   ChiaroSession *session;
   g_autoptr(ChiaroProjectList) projects = NULL;
+  g_autoptr(GFile) projects_dir = NULL;
 
   if (self->projects_view != NULL || self->application == NULL)
     return;
@@ -1736,7 +1737,8 @@ ensure_projects_view (ChiaroWindow *self)
   if (session == NULL)
     return;
 
-  projects = chiaro_project_list_new (chiaro_session_get_projects_dir (session));
+  projects_dir = chiaro_session_get_projects_dir (session);
+  projects = chiaro_project_list_new (projects_dir);
   self->projects_view = CHIARO_PROJECTS_VIEW (chiaro_projects_view_new (projects));
   g_signal_connect_object (self->projects_view, "open-project",
                            G_CALLBACK (on_projects_open_project), self, G_CONNECT_SWAPPED);
