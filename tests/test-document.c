@@ -21,6 +21,7 @@
 #include "chiaro-document-private.h"
 #include "chiaro-document.h"
 #include "chiaro-gemini-provider.h"
+#include "chiaro-image.h"
 #include "chiaro-image-store.h"
 #include "chiaro-project-error.h"
 #include "chiaro-stored-content.h"
@@ -1503,6 +1504,77 @@ test_orphans (Fixture       *f,
   close_now (document);
 }
 
+/* The answer the cursor follows is decoded while it is stored, from the bytes received: the
+ * canvas and the strip find its pixels and thumbnail ready. The other variants are not. */
+static void
+test_answer_decoded_ahead (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(ChiaroDocument) document = new_photo_project (f, photo);
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+  ChiaroHistory *history = chiaro_document_get_history (document);
+  ChiaroImageStore *images = chiaro_document_get_images (document);
+  ChiaroHistoryEntry *shown;
+  guint before = chiaro_image_store_get_n_decoded_cached (images);
+  GPtrArray *entries;
+
+  chiaro_document_set_model_id (document, "gemini-3.1-flash-image-preview");
+  chiaro_document_set_n_variants (document, 3);
+  send = send_prompt (document, "Three moods", &error);
+  g_assert_no_error (error);
+  entries = chiaro_send_get_entries (send);
+  g_assert_cmpuint (entries->len, ==, 3);
+  shown = chiaro_history_get_cursor (history);
+  g_assert_true (shown == g_ptr_array_index (entries, 0));
+
+  /* One full decode more: the shown answer's. */
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (images), ==, before + 1);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
+      const char *hash = chiaro_history_entry_get_image_hash (entry);
+      const char *mime_type = chiaro_history_entry_get_mime_type (entry);
+      g_autoptr(GFile) file = entry_file (document, entry);
+      g_autoptr(GBytes) bytes = read_file (file);
+      g_autoptr(ChiaroImage) image = chiaro_image_new_from_bytes (bytes, NULL, NULL);
+      g_autoptr(GdkPixbuf) expected = chiaro_image_decode (image, NULL, NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+      GdkPixbuf *thumbnail = chiaro_image_store_peek_thumbnail (images, hash);
+
+      g_assert_nonnull (expected);
+      if (entry != shown)
+        {
+          g_assert_null (thumbnail);
+          continue;
+        }
+
+      /* Its thumbnail is there before anyone asked, the size the strip shows. */
+      g_assert_nonnull (thumbnail);
+      g_assert_cmpint (MAX (gdk_pixbuf_get_width (thumbnail),
+                            gdk_pixbuf_get_height (thumbnail)), ==,
+                       MIN (CHIARO_THUMBNAIL_SIZE, MAX (gdk_pixbuf_get_width (expected),
+                                                        gdk_pixbuf_get_height (expected))));
+
+      /* Its pixels come from memory (the file is gone) and are the file's, exactly. */
+      g_assert_true (g_file_delete (file, NULL, NULL));
+      chiaro_image_store_decode_async (images, hash, mime_type, NULL, on_ready, &result);
+      wait_for (&result);
+      pixbuf = chiaro_image_store_decode_finish (images, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, gdk_pixbuf_get_width (expected));
+      g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, gdk_pixbuf_get_height (expected));
+      g_assert_cmpint (gdk_pixbuf_get_rowstride (pixbuf), ==,
+                       gdk_pixbuf_get_rowstride (expected));
+      g_assert_cmpmem (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_byte_length (pixbuf),
+                       gdk_pixbuf_read_pixels (expected),
+                       gdk_pixbuf_get_byte_length (expected));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1515,6 +1587,7 @@ main (int   argc,
   ADD ("photo-send", test_photo_send);
   ADD ("multi-turn", test_multi_turn);
   ADD ("variants-and-undo", test_variants_and_undo);
+  ADD ("answer-decoded-ahead", test_answer_decoded_ahead);
   ADD ("failure-and-retry", test_failure_and_retry);
   ADD ("retry-inside", test_retry_inside);
   ADD ("partial-failure", test_partial_failure);
