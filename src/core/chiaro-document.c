@@ -160,7 +160,6 @@ struct _SendOperation
   guint            n_outstanding;
   double           estimate_each;      /* per request, < 0 unknown */
   gboolean         interrupted;        /* stopped by close: fails, keeps its prompt */
-  gboolean         decode_claimed;     /* an answer is being decoded for the canvas */
 };
 
 static void schedule_autosave (ChiaroDocument *self);
@@ -1084,11 +1083,11 @@ on_variant_generated (GObject      *source,
   job->result = g_steal_pointer (&answer);
   job->estimate = op->estimate_each;
   job->requested_at = variant->requested_at;
-  /* The first answer back, when the cursor will follow it (see on_answer_stored()). */
-  job->decode = !op->decode_claimed && chiaro_send_get_n_done (op->send) == 0 &&
+  /* A single answer the cursor will follow (see on_answer_stored()). Of several variants,
+   * the cursor follows whichever is stored first, which one cannot know here. */
+  job->decode = op->n_variants == 1 &&
                 chiaro_history_get_cursor (op->document->history) ==
                 chiaro_send_get_parent (op->send);
-  op->decode_claimed = op->decode_claimed || job->decode;
 
   /* Not cancellable: an answer that came back is kept. No source object: a worker may drop
    * its reference to the task after the callback, and the document must not go with it. */

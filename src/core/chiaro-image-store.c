@@ -1045,6 +1045,68 @@ chiaro_image_store_get_n_decoded_cached (ChiaroImageStore *self)
   return n;
 }
 
+/* The size chiaro_image_decode_scaled() gives for a thumbnail of @width × @height. */
+static void
+thumbnail_size (int  width,
+                int  height,
+                int *out_width,
+                int *out_height)
+{
+  if (width >= height && width > CHIARO_THUMBNAIL_SIZE)
+    {
+      height = MAX (1, (int) ((gint64) height * CHIARO_THUMBNAIL_SIZE / width));
+      width = CHIARO_THUMBNAIL_SIZE;
+    }
+  else if (height > width && height > CHIARO_THUMBNAIL_SIZE)
+    {
+      width = MAX (1, (int) ((gint64) width * CHIARO_THUMBNAIL_SIZE / height));
+      height = CHIARO_THUMBNAIL_SIZE;
+    }
+  *out_width = width;
+  *out_height = height;
+}
+
+/**
+ * chiaro_image_store_add_decoded:
+ * @self: a #ChiaroImageStore
+ * @hash: the hash of an image added to the store
+ * @pixbuf: its full decode, upright (what chiaro_image_decode() gives)
+ *
+ * Keeps @pixbuf as if chiaro_image_store_decode_async() had just decoded @hash, so that
+ * showing the image needs no decoding again, and a thumbnail asked for while it is kept is
+ * scaled down from it rather than decoded from the file. For an image that was decoded
+ * anyway, such as an answer about to be shown. Nothing is kept when the decode cache is off.
+ */
+void
+chiaro_image_store_add_decoded (ChiaroImageStore *self,
+                                const char       *hash,
+                                GdkPixbuf        *pixbuf)
+{
+  g_return_if_fail (CHIARO_IS_IMAGE_STORE (self));
+  g_return_if_fail (chiaro_stored_content_hash_is_valid (hash));
+  g_return_if_fail (GDK_IS_PIXBUF (pixbuf));
+
+  remember_decoded (self, hash, pixbuf);
+}
+
+/* A thumbnail scaled from the kept full decode of @hash, or NULL when none is kept. */
+static GdkPixbuf *
+scale_decoded (ChiaroImageStore *self,
+               const char       *hash)
+{
+  g_autoptr(GdkPixbuf) decoded = lookup_decoded (self, hash);
+  int width, height;
+
+  if (decoded == NULL)
+    return NULL;
+
+  thumbnail_size (gdk_pixbuf_get_width (decoded), gdk_pixbuf_get_height (decoded),
+                  &width, &height);
+  if (width == gdk_pixbuf_get_width (decoded) && height == gdk_pixbuf_get_height (decoded))
+    return g_steal_pointer (&decoded);
+  return gdk_pixbuf_scale_simple (decoded, width, height, GDK_INTERP_BILINEAR);
+}
+
 /* A thumbnail written earlier, or NULL when there is none or it is not a sound one. */
 static GdkPixbuf *
 read_thumbnail (ChiaroImageStore *self,
@@ -1121,9 +1183,10 @@ thumbnail_thread (GTask        *task,
 
   if (!(pixbuf = read_thumbnail (self, data->hash, cancellable)))
     {
-      if (!(image = load_image (self, data->hash, data->mime_type, cancellable, &error)) ||
-          !(pixbuf = chiaro_image_decode_scaled (image, CHIARO_THUMBNAIL_SIZE, cancellable,
-                                                 &error)))
+      if (!(pixbuf = scale_decoded (self, data->hash)) &&
+          (!(image = load_image (self, data->hash, data->mime_type, cancellable, &error)) ||
+           !(pixbuf = chiaro_image_decode_scaled (image, CHIARO_THUMBNAIL_SIZE, cancellable,
+                                                  &error))))
         {
           g_task_return_error (task, error);
           return;
@@ -1143,77 +1206,6 @@ thumbnail_thread (GTask        *task,
   g_mutex_unlock (&self->mutex);
 
   g_task_return_pointer (task, kept, g_object_unref);
-}
-
-/* The size chiaro_image_decode_scaled() gives for a thumbnail of @width × @height. */
-static void
-thumbnail_size (int  width,
-                int  height,
-                int *out_width,
-                int *out_height)
-{
-  if (width >= height && width > CHIARO_THUMBNAIL_SIZE)
-    {
-      height = MAX (1, (int) ((gint64) height * CHIARO_THUMBNAIL_SIZE / width));
-      width = CHIARO_THUMBNAIL_SIZE;
-    }
-  else if (height > width && height > CHIARO_THUMBNAIL_SIZE)
-    {
-      width = MAX (1, (int) ((gint64) width * CHIARO_THUMBNAIL_SIZE / height));
-      height = CHIARO_THUMBNAIL_SIZE;
-    }
-  *out_width = width;
-  *out_height = height;
-}
-
-/**
- * chiaro_image_store_add_decoded:
- * @self: a #ChiaroImageStore
- * @hash: the hash of an image added to the store
- * @pixbuf: its full decode, upright (what chiaro_image_decode() gives)
- *
- * Keeps @pixbuf as if chiaro_image_store_decode_async() had just decoded @hash (so showing
- * the image needs no decoding again), and makes the image's thumbnail by scaling @pixbuf
- * down rather than decoding the file again, unless one is known already. For an image that
- * was decoded anyway, such as an answer about to be shown. Blocks (the thumbnail is written
- * to `thumbs/`): call it on a worker.
- */
-void
-chiaro_image_store_add_decoded (ChiaroImageStore *self,
-                                const char       *hash,
-                                GdkPixbuf        *pixbuf)
-{
-  g_autoptr(GdkPixbuf) thumbnail = NULL;
-  gboolean have_thumbnail;
-  int width, height;
-
-  g_return_if_fail (CHIARO_IS_IMAGE_STORE (self));
-  g_return_if_fail (chiaro_stored_content_hash_is_valid (hash));
-  g_return_if_fail (GDK_IS_PIXBUF (pixbuf));
-
-  remember_decoded (self, hash, pixbuf);
-
-  g_mutex_lock (&self->mutex);
-  have_thumbnail = g_hash_table_contains (self->thumbnails, hash);
-  g_mutex_unlock (&self->mutex);
-  if (have_thumbnail)
-    return;
-
-  thumbnail_size (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf),
-                  &width, &height);
-  if (width == gdk_pixbuf_get_width (pixbuf) && height == gdk_pixbuf_get_height (pixbuf))
-    thumbnail = g_object_ref (pixbuf);
-  else
-    thumbnail = gdk_pixbuf_scale_simple (pixbuf, width, height, GDK_INTERP_BILINEAR);
-  if (thumbnail == NULL)
-    return;
-
-  write_thumbnail (self, hash, thumbnail);
-
-  g_mutex_lock (&self->mutex);
-  if (!g_hash_table_contains (self->thumbnails, hash))
-    g_hash_table_insert (self->thumbnails, g_strdup (hash), g_object_ref (thumbnail));
-  g_mutex_unlock (&self->mutex);
 }
 
 /**

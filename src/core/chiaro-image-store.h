@@ -94,8 +94,8 @@ void              chiaro_image_store_set_decode_cache_size (ChiaroImageStore *se
                                                             guint          n_images);
 guint             chiaro_image_store_get_n_decoded_cached  (ChiaroImageStore *self);
 
-/* Keeps @pixbuf, the full decode of @hash, as decode_async() would, and makes the thumbnail
- * from it. Blocks. */
+/* Keeps @pixbuf, the full decode of @hash, as decode_async() would; a thumbnail asked for
+ * meanwhile is scaled from it. */
 void              chiaro_image_store_add_decoded      (ChiaroImageStore *self,
                                                        const char       *hash,
                                                        GdkPixbuf        *pixbuf);
