@@ -37,15 +37,13 @@
 #include "chiaro-gemini-wire.h"
 #include "chiaro-wire-util.h"
 
+#include "bench-answers.h"
 #include "bench-util.h"
 
-#define SIDE 4096
 #define PARSE_ROUNDS 7
 #define E2E_ROUNDS 5
 #define MODEL "gemini-3-pro-image-preview"
 #define PROMPT "A lighthouse at dusk, the beam catching the mist"
-/* Bump when the generated answers change, so stale ones are not reused. */
-#define ANSWER_VERSION 1
 
 typedef struct
 {
@@ -60,134 +58,6 @@ typedef struct
 
 static const char *cli_path, *mock_path, *discovery_path, *node_script, *sdk_dir, *work_dir;
 
-/* A photo-like picture: smooth gradients and a soft vignette under fine grain, so that PNG
- * and JPEG compress it about as they compress a photo (PNG about 25 MB at 4096×4096). */
-static GdkPixbuf *
-make_photo (void)
-{
-  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, SIDE, SIDE);
-  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  guint32 noise = 20260101;
-
-  for (int y = 0; y < SIDE; y++)
-    for (int x = 0; x < SIDE; x++)
-      {
-        guint8 *p = pixels + (gsize) y * stride + x * 3;
-        int dx = x - SIDE / 2, dy = y - SIDE / 3;
-        int vignette = (int) (((gint64) dx * dx + (gint64) dy * dy) / (SIDE * SIDE / 96));
-
-        noise = noise * 1103515245 + 12345;
-        p[0] = CLAMP (40 + x * 160 / SIDE - vignette + (int) (noise >> 28), 0, 255);
-        p[1] = CLAMP (60 + y * 120 / SIDE - vignette + (int) (noise >> 24 & 15), 0, 255);
-        p[2] = CLAMP (180 - (x + y) * 90 / (2 * SIDE) - vignette + (int) (noise >> 20 & 15),
-                      0, 255);
-      }
-
-  return pixbuf;
-}
-
-static char *
-random_base64 (gsize    size,
-               guint32 *seed)
-{
-  g_autofree guint8 *bytes = g_malloc (size);
-
-  for (gsize i = 0; i < size; i++)
-    {
-      *seed = *seed * 1664525 + 1013904223;
-      bytes[i] = *seed >> 24;
-    }
-  return g_base64_encode (bytes, size);
-}
-
-/* The answer, laid out as Google lays out a generateContent answer. */
-static GBytes *
-make_body (GBytes     *image,
-           const char *mime_type)
-{
-  g_autofree char *data = g_base64_encode (g_bytes_get_data (image, NULL),
-                                           g_bytes_get_size (image));
-  guint32 seed = 7;
-  g_autofree char *text_signature = random_base64 (1024, &seed);
-  g_autofree char *image_signature = random_base64 (3 * 1024, &seed);
-  GString *body = g_string_sized_new (strlen (data) + 8192);
-
-  g_string_append (body,
-                   "{\n"
-                   "  \"candidates\": [\n"
-                   "    {\n"
-                   "      \"content\": {\n"
-                   "        \"parts\": [\n"
-                   "          {\n"
-                   "            \"text\": \"Here is the lighthouse at dusk: the beam now "
-                   "catches the mist, and the sky is a deeper blue.\",\n");
-  g_string_append_printf (body, "            \"thoughtSignature\": \"%s\"\n", text_signature);
-  g_string_append (body,
-                   "          },\n"
-                   "          {\n"
-                   "            \"inlineData\": {\n");
-  g_string_append_printf (body, "              \"mimeType\": \"%s\",\n", mime_type);
-  g_string_append (body, "              \"data\": \"");
-  g_string_append (body, data);
-  g_string_append (body, "\"\n            },\n");
-  g_string_append_printf (body, "            \"thoughtSignature\": \"%s\"\n", image_signature);
-  g_string_append (body,
-                   "          }\n"
-                   "        ],\n"
-                   "        \"role\": \"model\"\n"
-                   "      },\n"
-                   "      \"finishReason\": \"STOP\",\n"
-                   "      \"index\": 0\n"
-                   "    }\n"
-                   "  ],\n"
-                   "  \"usageMetadata\": {\n"
-                   "    \"promptTokenCount\": 11,\n"
-                   "    \"candidatesTokenCount\": 2036,\n"
-                   "    \"totalTokenCount\": 2291,\n"
-                   "    \"promptTokensDetails\": [\n"
-                   "      {\n"
-                   "        \"modality\": \"TEXT\",\n"
-                   "        \"tokenCount\": 11\n"
-                   "      }\n"
-                   "    ],\n"
-                   "    \"candidatesTokensDetails\": [\n"
-                   "      {\n"
-                   "        \"modality\": \"IMAGE\",\n"
-                   "        \"tokenCount\": 2000\n"
-                   "      }\n"
-                   "    ],\n"
-                   "    \"thoughtsTokenCount\": 244\n"
-                   "  },\n"
-                   "  \"modelVersion\": \"" MODEL "\",\n"
-                   "  \"responseId\": \"bXk2aPGnK9uqvr0PzqTGgQM\"\n"
-                   "}\n");
-
-  return g_string_free_to_bytes (body);
-}
-
-static GBytes *
-read_file (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize size;
-
-  if (!g_file_get_contents (path, &contents, &size, NULL))
-    return NULL;
-  return g_bytes_new_take (g_steal_pointer (&contents), size);
-}
-
-static void
-write_file (const char *path,
-            GBytes     *bytes)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                            &error))
-    g_error ("%s", error->message);
-}
-
 /* Makes (or reuses) both answers. */
 static void
 prepare_answers (Answer *answers,
@@ -196,45 +66,8 @@ prepare_answers (Answer *answers,
   g_autoptr(GdkPixbuf) photo = NULL;
 
   for (guint i = 0; i < n_answers; i++)
-    {
-      Answer *answer = &answers[i];
-      g_autofree char *image_path = g_strdup_printf ("%s/answer-4k-v%d.%s", work_dir,
-                                                     ANSWER_VERSION, answer->extension);
-
-      answer->body_path = g_strdup_printf ("%s/answer-4k-v%d-%s.json", work_dir,
-                                           ANSWER_VERSION, answer->extension);
-      answer->image = read_file (image_path);
-      answer->body = read_file (answer->body_path);
-      if (answer->image != NULL && answer->body != NULL)
-        continue;
-
-      g_clear_pointer (&answer->image, g_bytes_unref);
-      g_clear_pointer (&answer->body, g_bytes_unref);
-      if (photo == NULL)
-        {
-          g_print ("# making the 4096x4096 answers (once; kept in %s)\n", work_dir);
-          photo = make_photo ();
-        }
-
-      {
-        g_autoptr(GError) error = NULL;
-        g_autofree char *buffer = NULL;
-        gsize size;
-        gboolean saved;
-
-        if (g_str_equal (answer->extension, "png"))
-          saved = gdk_pixbuf_save_to_buffer (photo, &buffer, &size, "png", &error, NULL);
-        else
-          saved = gdk_pixbuf_save_to_buffer (photo, &buffer, &size, "jpeg", &error,
-                                             "quality", "90", NULL);
-        if (!saved)
-          g_error ("%s", error->message);
-        answer->image = g_bytes_new_take (g_steal_pointer (&buffer), size);
-      }
-      answer->body = make_body (answer->image, answer->mime_type);
-      write_file (image_path, answer->image);
-      write_file (answer->body_path, answer->body);
-    }
+    bench_answer_prepare (work_dir, answers[i].extension, answers[i].mime_type, &photo,
+                          &answers[i].image, &answers[i].body, &answers[i].body_path);
 }
 
 /* Where the base64 of the image is in the body, for timing the decoding on its own. */
@@ -398,7 +231,7 @@ ensure_sdk (void)
                                               "package.json", NULL);
   g_autofree char *package = g_build_filename (sdk_dir, "package.json", NULL);
   g_autofree char *script = g_build_filename (sdk_dir, "answer-node.mjs", NULL);
-  g_autoptr(GBytes) source = read_file (node_script);
+  g_autoptr(GBytes) source = bench_read_file (node_script);
   const char *npm[] = { "npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
                         "@google/genai@^2", NULL };
 
@@ -414,7 +247,7 @@ ensure_sdk (void)
     }
 
   /* Node finds the SDK from the script's own folder. */
-  write_file (script, source);
+  bench_write_file (script, source);
   return g_file_test (module, G_FILE_TEST_EXISTS);
 }
 
@@ -508,7 +341,7 @@ static gboolean
 same_file (const char *path,
            GBytes     *expected)
 {
-  g_autoptr(GBytes) bytes = read_file (path);
+  g_autoptr(GBytes) bytes = bench_read_file (path);
 
   return bytes != NULL && g_bytes_equal (bytes, expected);
 }

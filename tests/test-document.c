@@ -21,6 +21,7 @@
 #include "chiaro-document-private.h"
 #include "chiaro-document.h"
 #include "chiaro-gemini-provider.h"
+#include "chiaro-image.h"
 #include "chiaro-image-store.h"
 #include "chiaro-project-error.h"
 #include "chiaro-stored-content.h"
@@ -1504,6 +1505,117 @@ test_orphans (Fixture       *f,
   close_now (document);
 }
 
+/* Deletes each entry's file for a moment and asks the store for its pixels, which then come
+ * only from memory. Returns how many did; each one that did holds exactly the file's pixels, and its thumbnail
+ * (as the strip asks for it) is scaled from them. */
+static guint
+count_decoded_ahead (ChiaroDocument *document,
+                     GPtrArray      *entries)
+{
+  ChiaroImageStore *images = chiaro_document_get_images (document);
+  guint n = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
+      const char *hash = chiaro_history_entry_get_image_hash (entry);
+      const char *mime_type = chiaro_history_entry_get_mime_type (entry);
+      g_autoptr(GFile) file = entry_file (document, entry);
+      g_autoptr(GBytes) bytes = read_file (file);
+      g_autoptr(ChiaroImage) image = chiaro_image_new_from_bytes (bytes, NULL, NULL);
+      g_autoptr(GdkPixbuf) expected = chiaro_image_decode (image, NULL, NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+      g_autoptr(GdkPixbuf) thumbnail = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (expected);
+      g_assert_true (g_file_delete (file, NULL, NULL));
+      chiaro_image_store_decode_async (images, hash, mime_type, NULL, on_ready, &result);
+      wait_for (&result);
+      pixbuf = chiaro_image_store_decode_finish (images, result, &error);
+      g_clear_object (&result);
+      g_assert_true (g_file_replace_contents (file, g_bytes_get_data (bytes, NULL),
+                                              g_bytes_get_size (bytes), NULL, FALSE,
+                                              G_FILE_CREATE_NONE, NULL, NULL, NULL));
+      if (pixbuf == NULL)
+        {
+          g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_MISSING_IMAGE);
+          continue;
+        }
+      g_assert_no_error (error);
+      n++;
+
+      g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, gdk_pixbuf_get_width (expected));
+      g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, gdk_pixbuf_get_height (expected));
+      g_assert_cmpint (gdk_pixbuf_get_rowstride (pixbuf), ==,
+                       gdk_pixbuf_get_rowstride (expected));
+      g_assert_cmpmem (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_byte_length (pixbuf),
+                       gdk_pixbuf_read_pixels (expected),
+                       gdk_pixbuf_get_byte_length (expected));
+
+      chiaro_image_store_thumbnail_async (images, hash, mime_type, NULL, on_ready, &result);
+      wait_for (&result);
+      thumbnail = chiaro_image_store_thumbnail_finish (images, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (MAX (gdk_pixbuf_get_width (thumbnail),
+                            gdk_pixbuf_get_height (thumbnail)), ==,
+                       MIN (CHIARO_THUMBNAIL_SIZE, MAX (gdk_pixbuf_get_width (expected),
+                                                        gdk_pixbuf_get_height (expected))));
+    }
+
+  return n;
+}
+
+/* A single answer the cursor follows is decoded while it is stored, from the bytes received:
+ * the canvas finds its pixels ready. Variants are not (which one the cursor follows is only
+ * known once stored), nor an answer the cursor has moved away from. */
+static void
+test_answer_decoded_ahead (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
+  g_autoptr(ChiaroDocument) document = new_photo_project (f, photo);
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(ChiaroSend) variants = NULL;
+  g_autoptr(ChiaroSend) elsewhere = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ChiaroHistory *history = chiaro_document_get_history (document);
+  ChiaroImageStore *images = chiaro_document_get_images (document);
+  ChiaroHistoryEntry *root = chiaro_history_get_root (history);
+  guint before = chiaro_image_store_get_n_decoded_cached (images);
+
+  chiaro_document_set_model_id (document, "gemini-3.1-flash-image-preview");
+  send = send_prompt (document, "Warmer light", &error);
+  g_assert_no_error (error);
+  g_assert_true (chiaro_history_get_cursor (history) ==
+                 g_ptr_array_index (chiaro_send_get_entries (send), 0));
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (images), ==, before + 1);
+  g_assert_cmpuint (count_decoded_ahead (document, chiaro_send_get_entries (send)), ==, 1);
+
+  chiaro_image_store_set_decode_cache_size (images, 8);
+  before = chiaro_image_store_get_n_decoded_cached (images);
+  chiaro_document_set_n_variants (document, 3);
+  variants = send_prompt (document, "Three moods", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chiaro_send_get_entries (variants)->len, ==, 3);
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (images), ==, before);
+  g_assert_cmpuint (count_decoded_ahead (document, chiaro_send_get_entries (variants)), ==, 0);
+
+  /* Sent from the root, then the cursor moves away before the answer is back. */
+  chiaro_document_set_n_variants (document, 1);
+  chiaro_history_set_cursor (history, root);
+  chiaro_document_set_prompt (document, "Cooler light");
+  chiaro_document_send_async (document, NULL, on_ready, &result);
+  chiaro_history_set_cursor (history, g_ptr_array_index (chiaro_send_get_entries (send), 0));
+  wait_for (&result);
+  elsewhere = chiaro_document_send_finish (document, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (images), ==, before);
+  g_assert_cmpuint (count_decoded_ahead (document, chiaro_send_get_entries (elsewhere)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1516,6 +1628,7 @@ main (int   argc,
   ADD ("photo-send", test_photo_send);
   ADD ("multi-turn", test_multi_turn);
   ADD ("variants-and-undo", test_variants_and_undo);
+  ADD ("answer-decoded-ahead", test_answer_decoded_ahead);
   ADD ("failure-and-retry", test_failure_and_retry);
   ADD ("retry-inside", test_retry_inside);
   ADD ("partial-failure", test_partial_failure);

@@ -650,6 +650,101 @@ test_thumbnail (Fixture       *f,
   g_assert_null (chiaro_image_store_peek_thumbnail (reopened, wide_hash));
 }
 
+/* The mean absolute difference of two pictures of one size, per channel value. */
+static double
+mean_difference (GdkPixbuf *a,
+                 GdkPixbuf *b)
+{
+  int width = gdk_pixbuf_get_width (a), height = gdk_pixbuf_get_height (a);
+  int channels = gdk_pixbuf_get_n_channels (a);
+  const guint8 *pa = gdk_pixbuf_read_pixels (a), *pb = gdk_pixbuf_read_pixels (b);
+  guint64 sum = 0;
+
+  g_assert_cmpint (gdk_pixbuf_get_width (b), ==, width);
+  g_assert_cmpint (gdk_pixbuf_get_height (b), ==, height);
+  g_assert_cmpint (gdk_pixbuf_get_n_channels (b), ==, channels);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width * channels; x++)
+      sum += ABS (pa[y * gdk_pixbuf_get_rowstride (a) + x] -
+                  pb[y * gdk_pixbuf_get_rowstride (b) + x]);
+
+  return (double) sum / ((double) width * height * channels);
+}
+
+static void
+test_add_decoded (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) wide = chiaro_test_read_fixture ("images/exif-orientation",
+                                                     "Landscape_6.jpg");
+  g_autoptr(GBytes) small = chiaro_test_read_fixture ("images/pngsuite", "basn6a08.png");
+  g_autofree char *wide_hash = add_ok (f->store, wide, "image/jpeg");
+  g_autofree char *small_hash = add_ok (f->store, small, "image/png");
+  g_autofree char *wide_thumb = thumb_path (f->path, wide_hash);
+  g_autofree char *wide_image = image_path (f->path, wide_hash, "jpg");
+  g_autoptr(ChiaroImage) image = chiaro_image_new_from_bytes (wide, NULL, NULL);
+  g_autoptr(ChiaroImage) small_image = chiaro_image_new_from_bytes (small, NULL, NULL);
+  g_autoptr(GdkPixbuf) upright = chiaro_image_decode (image, NULL, NULL);
+  g_autoptr(GdkPixbuf) small_pixels = chiaro_image_decode (small_image, NULL, NULL);
+  g_autoptr(GdkPixbuf) made = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkPixbuf) thumb = NULL;
+  g_autoptr(ChiaroImageStore) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (upright);
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (f->store), ==, 0);
+
+  chiaro_image_store_add_decoded (f->store, wide_hash, upright);
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (f->store), ==, 1);
+  g_assert_null (chiaro_image_store_peek_thumbnail (f->store, wide_hash));
+
+  /* The decode is kept: it comes back with the file gone, as the same pixels; another store
+   * on the folder has no such decode. */
+  g_assert_cmpint (g_unlink (wide_image), ==, 0);
+  pixbuf = decode (f->store, wide_hash, "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pixbuf == upright);
+  g_clear_object (&pixbuf);
+  reopened = chiaro_image_store_new (f->dir);
+  pixbuf = decode (reopened, wide_hash, "image/jpeg", NULL, &error);
+  g_assert_null (pixbuf);
+  g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_MISSING_IMAGE);
+  g_clear_error (&error);
+
+  /* The thumbnail is scaled from the kept pixels (the file is gone), upright, and written
+   * to thumbs/. */
+  thumb = thumbnail (f->store, wide_hash, "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (thumb), ==, CHIARO_THUMBNAIL_SIZE);
+  g_assert_cmpint (gdk_pixbuf_get_height (thumb), ==, 1200 * CHIARO_THUMBNAIL_SIZE / 1800);
+  g_assert_true (chiaro_image_store_peek_thumbnail (f->store, wide_hash) == thumb);
+  assert_png_file_size (wide_thumb, 256, 170);
+  g_assert_cmpint (file_mode (wide_thumb), ==, 0600);
+
+  /* It looks like the thumbnail made from the file. */
+  g_assert_true (g_file_set_contents (wide_image, g_bytes_get_data (wide, NULL),
+                                      g_bytes_get_size (wide), NULL));
+  g_assert_cmpint (g_unlink (wide_thumb), ==, 0);
+  made = thumbnail (reopened, wide_hash, "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (mean_difference (thumb, made), <, 4.0);
+
+  /* Never enlarged: a small picture is its own thumbnail. */
+  chiaro_image_store_add_decoded (f->store, small_hash, small_pixels);
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (f->store), ==, 2);
+  g_clear_object (&thumb);
+  thumb = thumbnail (f->store, small_hash, "image/png", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (thumb == small_pixels);
+
+  /* With no decode cache, nothing is kept. */
+  chiaro_image_store_set_decode_cache_size (reopened, 0);
+  chiaro_image_store_add_decoded (reopened, small_hash, small_pixels);
+  g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (reopened), ==, 0);
+}
+
 static void
 test_thumbnail_not_written (Fixture       *f,
                             gconstpointer  data)
@@ -1084,6 +1179,7 @@ main (int   argc,
   ADD ("decode-cache", test_decode_cache);
   ADD ("thumbnail", test_thumbnail);
   ADD ("thumbnail-not-written", test_thumbnail_not_written);
+  ADD ("add-decoded", test_add_decoded);
   ADD ("remove", test_remove);
   ADD ("collect-orphans", test_collect_orphans);
   ADD ("cancel", test_cancel);

@@ -892,6 +892,7 @@ typedef struct
   ChiaroGenerationResult *result;
   double                  estimate;
   gint64                  requested_at;
+  gboolean                decode;  /* the answer will be shown: decode it while storing */
   /* out */
   ChiaroReply            *reply;
   char                   *mime_type;
@@ -909,6 +910,19 @@ store_job_free (StoreJob *job)
   g_free (job);
 }
 
+/* Decodes the answer for the canvas while the storing thread hashes and writes it. */
+static gpointer
+decode_answer_thread (gpointer data)
+{
+  ChiaroImage *image = data;
+  g_autoptr(GError) error = NULL;
+  GdkPixbuf *pixbuf = chiaro_image_decode (image, NULL, &error);
+
+  if (pixbuf == NULL)
+    g_debug ("answer not decoded ahead: %s", error->message);
+  return pixbuf;
+}
+
 static void
 store_answer_thread (GTask        *task,
                      gpointer      source_object,
@@ -920,6 +934,9 @@ store_answer_thread (GTask        *task,
   ChiaroPart *final = chiaro_generation_result_get_final_image (job->result);
   g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(ChiaroImage) probe = NULL;
+  g_autoptr(GdkPixbuf) decoded = NULL;
+  GThread *decoder = NULL;
+  const char *final_hash = NULL;
   GError *error = NULL;
 
   if (final == NULL || final->data == NULL)
@@ -950,6 +967,12 @@ store_answer_thread (GTask        *task,
       return;
     }
 
+  /* The answer about to be shown is decoded from the bytes in memory on a second thread
+   * while this one hashes and writes them: the canvas then finds it decoded, and its
+   * thumbnail is scaled from it, instead of both reading the file back and decoding it. */
+  if (job->decode)
+    decoder = g_thread_new ("chiaro-answer-decode", decode_answer_thread, probe);
+
   /* The store writes each image before anyone hears of it; when the disk refuses, it keeps
    * the bytes in memory and the next save reports the error and tries again. */
   for (guint i = 0; i < content->parts->len; i++)
@@ -961,16 +984,23 @@ store_answer_thread (GTask        *task,
         continue;
       if (part->data == NULL)
         {
+          if (decoder != NULL)
+            decoded = g_thread_join (decoder);
           g_task_return_new_error (task, CHIARO_API_ERROR, CHIARO_API_ERROR_BAD_RESPONSE, "%s",
                                    _("The answer holds an image without data"));
           return;
         }
       g_ptr_array_add (hashes, chiaro_image_store_add (job->images, part->data,
                                                        part->mime_type, NULL, &write_error));
+      if (part == final)
+        final_hash = g_ptr_array_index (hashes, hashes->len - 1);
       if (write_error != NULL)
         g_debug ("image kept in memory: %s", write_error->message);
     }
   g_ptr_array_add (hashes, NULL);
+
+  if (decoder != NULL && (decoded = g_thread_join (decoder)) != NULL && final_hash != NULL)
+    chiaro_image_store_add_decoded (job->images, final_hash, decoded);
 
   job->mime_type = g_strdup (chiaro_image_get_mime_type (probe));
   job->width = chiaro_image_get_width (probe);
@@ -1053,6 +1083,11 @@ on_variant_generated (GObject      *source,
   job->result = g_steal_pointer (&answer);
   job->estimate = op->estimate_each;
   job->requested_at = variant->requested_at;
+  /* A single answer the cursor will follow (see on_answer_stored()). Of several variants,
+   * the cursor follows whichever is stored first, which one cannot know here. */
+  job->decode = op->n_variants == 1 &&
+                chiaro_history_get_cursor (op->document->history) ==
+                chiaro_send_get_parent (op->send);
 
   /* Not cancellable: an answer that came back is kept. No source object: a worker may drop
    * its reference to the task after the callback, and the document must not go with it. */

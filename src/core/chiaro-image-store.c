@@ -1045,6 +1045,68 @@ chiaro_image_store_get_n_decoded_cached (ChiaroImageStore *self)
   return n;
 }
 
+/* The size chiaro_image_decode_scaled() gives for a thumbnail of @width × @height. */
+static void
+thumbnail_size (int  width,
+                int  height,
+                int *out_width,
+                int *out_height)
+{
+  if (width >= height && width > CHIARO_THUMBNAIL_SIZE)
+    {
+      height = MAX (1, (int) ((gint64) height * CHIARO_THUMBNAIL_SIZE / width));
+      width = CHIARO_THUMBNAIL_SIZE;
+    }
+  else if (height > width && height > CHIARO_THUMBNAIL_SIZE)
+    {
+      width = MAX (1, (int) ((gint64) width * CHIARO_THUMBNAIL_SIZE / height));
+      height = CHIARO_THUMBNAIL_SIZE;
+    }
+  *out_width = width;
+  *out_height = height;
+}
+
+/**
+ * chiaro_image_store_add_decoded:
+ * @self: a #ChiaroImageStore
+ * @hash: the hash of an image added to the store
+ * @pixbuf: its full decode, upright (what chiaro_image_decode() gives)
+ *
+ * Keeps @pixbuf as if chiaro_image_store_decode_async() had just decoded @hash, so that
+ * showing the image needs no decoding again, and a thumbnail asked for while it is kept is
+ * scaled down from it rather than decoded from the file. For an image that was decoded
+ * anyway, such as an answer about to be shown. Nothing is kept when the decode cache is off.
+ */
+void
+chiaro_image_store_add_decoded (ChiaroImageStore *self,
+                                const char       *hash,
+                                GdkPixbuf        *pixbuf)
+{
+  g_return_if_fail (CHIARO_IS_IMAGE_STORE (self));
+  g_return_if_fail (chiaro_stored_content_hash_is_valid (hash));
+  g_return_if_fail (GDK_IS_PIXBUF (pixbuf));
+
+  remember_decoded (self, hash, pixbuf);
+}
+
+/* A thumbnail scaled from the kept full decode of @hash, or NULL when none is kept. */
+static GdkPixbuf *
+scale_decoded (ChiaroImageStore *self,
+               const char       *hash)
+{
+  g_autoptr(GdkPixbuf) decoded = lookup_decoded (self, hash);
+  int width, height;
+
+  if (decoded == NULL)
+    return NULL;
+
+  thumbnail_size (gdk_pixbuf_get_width (decoded), gdk_pixbuf_get_height (decoded),
+                  &width, &height);
+  if (width == gdk_pixbuf_get_width (decoded) && height == gdk_pixbuf_get_height (decoded))
+    return g_steal_pointer (&decoded);
+  return gdk_pixbuf_scale_simple (decoded, width, height, GDK_INTERP_BILINEAR);
+}
+
 /* A thumbnail written earlier, or NULL when there is none or it is not a sound one. */
 static GdkPixbuf *
 read_thumbnail (ChiaroImageStore *self,
@@ -1121,9 +1183,10 @@ thumbnail_thread (GTask        *task,
 
   if (!(pixbuf = read_thumbnail (self, data->hash, cancellable)))
     {
-      if (!(image = load_image (self, data->hash, data->mime_type, cancellable, &error)) ||
-          !(pixbuf = chiaro_image_decode_scaled (image, CHIARO_THUMBNAIL_SIZE, cancellable,
-                                                 &error)))
+      if (!(pixbuf = scale_decoded (self, data->hash)) &&
+          (!(image = load_image (self, data->hash, data->mime_type, cancellable, &error)) ||
+           !(pixbuf = chiaro_image_decode_scaled (image, CHIARO_THUMBNAIL_SIZE, cancellable,
+                                                  &error))))
         {
           g_task_return_error (task, error);
           return;

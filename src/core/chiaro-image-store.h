@@ -94,6 +94,12 @@ void              chiaro_image_store_set_decode_cache_size (ChiaroImageStore *se
                                                             guint          n_images);
 guint             chiaro_image_store_get_n_decoded_cached  (ChiaroImageStore *self);
 
+/* Keeps @pixbuf, the full decode of @hash, as decode_async() would; a thumbnail asked for
+ * meanwhile is scaled from it. */
+void              chiaro_image_store_add_decoded      (ChiaroImageStore *self,
+                                                       const char       *hash,
+                                                       GdkPixbuf        *pixbuf);
+
 /* A thumbnail (long side ≤ CHIARO_THUMBNAIL_SIZE, never enlarged), from memory, else
  * thumbs/, else made on a worker and written to thumbs/ (a failed write is not an error).
  * Thumbnails stay in memory for the life of the store. */
