@@ -8,9 +8,9 @@
  * ("2/3") listing them. Each entry has a menu: use as input, compare, copy the prompt and
  * settings, star, delete (after a confirmation). Items stay cheap for long histories: one
  * menu serves the whole strip (its model made for an entry when it opens), branch popovers
- * are made when first opened and tooltips are given only when asked for. The strip only calls the document and the
- * history; it rebuilds its row whenever the history says it changed, and thumbnails come
- * from the image store off the main thread.
+ * are made when first opened and tooltips are given only when asked for. The strip only
+ * calls the document and the history; it rebuilds its row whenever the history says it
+ * changed, and thumbnails come from the image store off the main thread.
  */
 
 #define G_LOG_DOMAIN "chiaro-history-strip"
