@@ -5,14 +5,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # The real app (under its own Xvfb, session bus and unlocked gnome-keyring, with
-# G_MESSAGES_DEBUG=all and a HOME of its own) opens a photo, is sent a prompt through the
-# keyboard, gets an image and quits; once with the key in CHIARO_API_KEY, once with the key
-# in the keyring. chiaro-cli then runs generate, generate --project, project show and
-# inspect with each. Afterwards every file under that HOME (data, config, cache, the
-# keyring's own folder, the projects), the CLI's outputs, everything the programs printed,
-# and every request the mock recorded (method, path, query, headers, body) are searched for
-# each key, as it is, percent-encoded and in base64: it must appear only as the
-# x-goog-api-key header of the requests the mock received, and it must appear there.
+# G_MESSAGES_DEBUG=all and a HOME of its own) opens a photo, is sent a prompt through its
+# app.send-prompt action over D-Bus, gets an image and quits; once with the key in
+# CHIARO_API_KEY, once with the key in the keyring. chiaro-cli then runs generate, generate
+# --project, project show and inspect with each. Afterwards every file under that HOME (data,
+# config, cache, the keyring's own folder, the projects), the CLI's outputs, everything the
+# programs printed, and every request the mock recorded (method, path, query, headers, body)
+# are searched for each key, as it is, percent-encoded and in base64: it must appear only as
+# the x-goog-api-key header of the requests the mock received, and it must appear there.
 #
 #   check-secrets.py CHIARO CHIARO_CLI MOCK FIXTURES DISCOVERY SCHEMAS WORKDIR
 
@@ -51,7 +51,7 @@ if os.environ.get('CHIARO_SECRETS_INNER') != '1':
         'XDG_STATE_HOME': os.path.join(HOME, '.local', 'state'),
         'XDG_RUNTIME_DIR': os.path.join(ROOT, 'run'),
     })
-    for tool in ('xvfb-run', 'dbus-run-session', 'gnome-keyring-daemon', 'xdotool',
+    for tool in ('xvfb-run', 'dbus-run-session', 'gnome-keyring-daemon', 'xdotool', 'gdbus',
                  'secret-tool', 'gapplication'):
         if shutil.which(tool) is None:
             print('%s is missing (build-aux/dev installs it)' % tool)
@@ -120,8 +120,18 @@ def xdotool(*args):
                           timeout=30).stdout.strip()
 
 
+def activate(key, action, *parameter):
+    """Activates app.ACTION over D-Bus (GApplication exports its actions)."""
+    params = '[%s]' % ', '.join('<%s>' % json.dumps(p) for p in parameter)
+    result = subprocess.run(['gdbus', 'call', '--session', '--dest', APP_ID,
+                             '--object-path', '/' + APP_ID.replace('.', '/'),
+                             '--method', 'org.gtk.Actions.Activate', action, params, '{}'],
+                            env=env_with(key), capture_output=True, text=True, timeout=30)
+    return result.returncode == 0
+
+
 def app_edit(name, key, photo, prompt):
-    """Starts the app on @photo, sends @prompt from the keyboard, waits for the answer to
+    """Starts the app on @photo, sends @prompt through app.send-prompt, waits for the answer to
     be saved and quits. Returns the project.json path."""
     before = set(projects())
     stdout = open(os.path.join(LOGS, name + '.stdout'), 'w')
@@ -141,16 +151,10 @@ def app_edit(name, key, photo, prompt):
         window = wait_for(lambda: xdotool('search', '--onlyvisible', '--name',
                                           photo).split('\n')[0], name + ': the window')
         if project and window:
-            # The prompt field is at the bottom right of the editor's side panel.
-            geometry = dict(line.split('=') for line in
-                            xdotool('getwindowgeometry', '--shell', window).split('\n'))
-            x = int(geometry['X']) + int(geometry['WIDTH']) - 180
-            y = int(geometry['Y']) + int(geometry['HEIGHT']) - 95
-            xdotool('mousemove', '--sync', str(x), str(y), 'click', '1')
-            time.sleep(0.5)
-            xdotool('type', '--delay', '20', prompt)
-            time.sleep(0.3)
-            xdotool('key', 'ctrl+Return')
+            # The prompt goes in through app.send-prompt (org.gtk.Actions over D-Bus: the
+            # document's prompt, then win.send), whatever the layout of the window.
+            check(activate(key, 'send-prompt', prompt),
+                  name + ': app.send-prompt was activated')
 
             def answered():
                 state = read_state(project)
@@ -160,7 +164,7 @@ def app_edit(name, key, photo, prompt):
             if check(state is not None, name + ': the app sent the prompt and saved the answer'):
                 entry = state['entries'][1]
                 turn = state['turns'][0]
-                check(turn['prompt'] == prompt, name + ': the turn holds the prompt typed')
+                check(turn['prompt'] == prompt, name + ': the turn holds the prompt sent')
                 image = os.path.join(os.path.dirname(project), 'images',
                                      entry['image']['hash'] + '.jpg')
                 check(os.path.isfile(image), name + ': the answer is in images/')

@@ -1376,13 +1376,35 @@ find_message_dialog (void)
   return NULL;
 }
 
-/* Whether the entry menu of a strip item offers @label. */
+/* Opens the entry menu of a strip item from its menu button; returns the menu shown. */
+static GtkWidget *
+open_entry_menu (GtkWidget *item)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (item), "chiaro-menu-button");
+  GtkWidget *popover = NULL;
+
+  /* The menu is made when it is opened, and shown on the button. */
+  g_signal_emit_by_name (button, "clicked");
+  for (GtkWidget *child = gtk_widget_get_first_child (button); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  g_assert_true (chiaro_test_wait_for_paint (popover));
+  g_assert_true (gtk_widget_get_mapped (popover));
+  return popover;
+}
+
+/* Whether the entry menu of a strip item, opened from its menu button, offers @label. */
 static gboolean
 menu_has_label (GtkWidget  *item,
                 const char *label)
 {
-  GtkMenuButton *button = g_object_get_data (G_OBJECT (item), "chiaro-menu-button");
-  GMenuModel *menu = gtk_menu_button_get_menu_model (button);
+  GtkWidget *popover = open_entry_menu (item);
+  GMenuModel *menu;
+  gboolean found = FALSE;
+
+  menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
 
   for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
     {
@@ -1394,11 +1416,12 @@ menu_has_label (GtkWidget  *item,
 
           if (g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_LABEL, "s", &text) &&
               g_str_equal (text, label))
-            return TRUE;
+            found = TRUE;
         }
     }
 
-  return FALSE;
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  return found;
 }
 
 /* The strip's menu: star, copy the prompt and settings, use as input, delete after asking. */
@@ -1419,9 +1442,23 @@ test_strip_menu (void)
   first_id = g_strdup (chiaro_history_entry_get_id (first));
   chiaro_document_set_n_variants (document, 1);
 
+  /* One menu, made for the entry it is opened on: the root cannot be deleted. */
+  g_assert_true (menu_has_label (chiaro_history_strip_get_item (strip, 1), "_Star"));
+  g_assert_true (menu_has_label (chiaro_history_strip_get_item (strip, 1), "_Delete…"));
+  g_assert_false (menu_has_label (chiaro_history_strip_get_item (strip, 0), "_Delete…"));
+  g_assert_true (menu_has_label (chiaro_history_strip_get_item (strip, 0), "_Use as Input"));
+  {
+    GtkWidget *menu = open_entry_menu (chiaro_history_strip_get_item (strip, 1));
+
+    chiaro_test_save_screenshot (GTK_WIDGET (window), "window-strip-menu.png");
+    chiaro_test_save_screenshot (menu, "window-strip-menu-popover.png");
+    gtk_popover_popdown (GTK_POPOVER (menu));
+  }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "history.star", "s", first_id));
   g_assert_true (chiaro_history_entry_get_starred (first));
   g_assert_true (menu_has_label (chiaro_history_strip_get_item (strip, 1), "Un_star"));
+  g_assert_false (menu_has_label (chiaro_history_strip_get_item (strip, 1), "_Star"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "history.copy-prompt", "s",
                                              first_id));

@@ -6,9 +6,11 @@
  * Shows the path root → cursor, then (dimmed) the entries redo would walk to, so an undone
  * edit stays one click away. An entry whose parent has other children gets a branch button
  * ("2/3") listing them. Each entry has a menu: use as input, compare, copy the prompt and
- * settings, star, delete (after a confirmation). The strip only calls the document and the
- * history; it rebuilds its row whenever the history says it changed, and thumbnails come
- * from the image store off the main thread.
+ * settings, star, delete (after a confirmation). Items stay cheap for long histories: one
+ * menu serves the whole strip (its model made for an entry when it opens), branch popovers
+ * are made when first opened and tooltips are given only when asked for. The strip only
+ * calls the document and the history; it rebuilds its row whenever the history says it
+ * changed, and thumbnails come from the image store off the main thread.
  */
 
 #define G_LOG_DOMAIN "chiaro-history-strip"
@@ -40,6 +42,7 @@ struct _ChiaroHistoryStrip
   GPtrArray *items;                /* (element-type GtkWidget) borrowed: children of items_box */
   GHashTable *textures;            /* image hash → GdkTexture */
   GCancellable *cancellable;
+  GtkPopover *entry_menu;          /* (nullable) the one entry menu, made on first use */
 
   /* flags */
   guint n_loading;
@@ -160,6 +163,35 @@ load_thumbnail (ChiaroHistoryStrip *self,
   set_n_loading (self, self->n_loading + 1);
   chiaro_image_store_thumbnail_async (images, hash, chiaro_history_entry_get_mime_type (entry),
                                       self->cancellable, on_thumbnail_ready, job);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard_mode,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "chiaro-tooltip");
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* Like gtk_widget_set_tooltip_text(), but the text is only handed over when the tooltip is
+ * shown: setting a tooltip asks the display server where the pointer is, a round trip for
+ * each of hundreds of items. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  g_object_set_data_full (G_OBJECT (widget), "chiaro-tooltip", g_strdup (text), g_free);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+  gtk_widget_set_has_tooltip (widget, TRUE);
 }
 
 /* "Original", or "Edit 3" for the third image made on the way to it. */
@@ -378,7 +410,7 @@ create_branch_popover (ChiaroHistoryStrip *self,
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
                                               g_variant_new_string (chiaro_history_entry_get_id (sibling)));
       if (get_entry_prompt (sibling) != NULL)
-        gtk_widget_set_tooltip_text (button, get_entry_prompt (sibling));
+        set_tooltip (button, get_entry_prompt (sibling));
       gtk_box_append (GTK_BOX (box), button);
     }
 
@@ -386,15 +418,108 @@ create_branch_popover (ChiaroHistoryStrip *self,
   return popover;
 }
 
+/* The branch button's popover is made when it is first opened. */
 static void
-on_item_secondary_pressed (GtkGestureClick *gesture,
-                           int              n_press,
-                           double           x,
-                           double           y,
-                           GtkMenuButton   *menu_button)
+create_branch_popup (GtkMenuButton *branch,
+                     gpointer       user_data)
 {
+  ChiaroHistoryStrip *self = CHIARO_HISTORY_STRIP (user_data);
+  ChiaroHistoryEntry *entry = g_object_get_data (G_OBJECT (branch), "chiaro-entry");
+
+  gtk_menu_button_set_popover (branch, create_branch_popover (self, entry));
+}
+
+/* Takes the entry menu away from the widget it was shown on (before that widget goes). */
+static void
+detach_entry_menu (ChiaroHistoryStrip *self)
+{
+  if (self->entry_menu == NULL || gtk_widget_get_parent (GTK_WIDGET (self->entry_menu)) == NULL)
+    return;
+
+  gtk_popover_popdown (self->entry_menu);
+  gtk_widget_unparent (GTK_WIDGET (self->entry_menu));
+}
+
+/* One menu serves every entry: its model is made for @entry when it is asked for, and it
+ * points at @anchor (at @x, @y in it when @at_point). */
+static void
+popup_entry_menu (ChiaroHistoryStrip *self,
+                  ChiaroHistoryEntry *entry,
+                  GtkWidget          *anchor,
+                  gboolean            at_point,
+                  double              x,
+                  double              y)
+{
+  g_autoptr(GMenuModel) model = create_entry_menu (self, entry);
+
+  if (self->entry_menu == NULL)
+    {
+      self->entry_menu = GTK_POPOVER (gtk_popover_menu_new_from_model (NULL));
+      g_object_ref_sink (self->entry_menu);
+      gtk_widget_add_css_class (GTK_WIDGET (self->entry_menu), "history-entry-menu");
+    }
+
+  if (gtk_widget_get_parent (GTK_WIDGET (self->entry_menu)) != anchor)
+    {
+      detach_entry_menu (self);
+      gtk_widget_set_parent (GTK_WIDGET (self->entry_menu), anchor);
+    }
+
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->entry_menu), model);
+  if (at_point)
+    gtk_popover_set_pointing_to (self->entry_menu, &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  else
+    gtk_popover_set_pointing_to (self->entry_menu, NULL);
+  gtk_popover_popup (self->entry_menu);
+}
+
+static ChiaroHistoryEntry *
+get_widget_entry (GtkWidget *widget)
+{
+  return g_object_get_data (G_OBJECT (widget), "chiaro-entry");
+}
+
+static void
+on_item_clicked (GtkButton          *button,
+                 ChiaroHistoryStrip *self)
+{
+  ChiaroHistoryEntry *entry = get_widget_entry (GTK_WIDGET (button));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "history.select", "s",
+                              chiaro_history_entry_get_id (entry));
+}
+
+static void
+on_more_clicked (GtkButton          *button,
+                 ChiaroHistoryStrip *self)
+{
+  popup_entry_menu (self, get_widget_entry (GTK_WIDGET (button)), GTK_WIDGET (button),
+                    FALSE, 0, 0);
+}
+
+static void
+on_item_secondary_pressed (GtkGestureClick    *gesture,
+                           int                 n_press,
+                           double              x,
+                           double              y,
+                           ChiaroHistoryStrip *self)
+{
+  GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_menu_button_popup (menu_button);
+  popup_entry_menu (self, get_widget_entry (button), button, TRUE, x, y);
+}
+
+static void
+on_item_long_pressed (GtkGestureLongPress *gesture,
+                      double               x,
+                      double               y,
+                      ChiaroHistoryStrip  *self)
+{
+  GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  popup_entry_menu (self, get_widget_entry (button), button, TRUE, x, y);
 }
 
 static GtkWidget *
@@ -408,12 +533,11 @@ create_item (ChiaroHistoryStrip *self,
   const char *prompt = get_entry_prompt (entry);
   g_autofree char *title = dup_entry_title (entry);
   g_autofree char *accessible = NULL;
-  g_autoptr(GMenuModel) menu = create_entry_menu (self, entry);
   GtkWidget *item = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *button = gtk_button_new ();
   GtkWidget *overlay = gtk_overlay_new ();
   GtkWidget *controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *more = gtk_menu_button_new ();
+  GtkWidget *more = gtk_button_new_from_icon_name ("view-more-symbolic");
   GtkGesture *gesture;
 
   gtk_widget_add_css_class (item, "history-item");
@@ -436,10 +560,10 @@ create_item (ChiaroHistoryStrip *self,
   gtk_button_set_child (GTK_BUTTON (button), overlay);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_add_css_class (button, "history-thumbnail");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "history.select");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
-                                          g_variant_new_string (chiaro_history_entry_get_id (entry)));
-  gtk_widget_set_tooltip_text (button, prompt != NULL ? prompt : title);
+  /* A plain signal, not an action per button: hundreds of items stay cheap. */
+  g_object_set_data (G_OBJECT (button), "chiaro-entry", entry);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_item_clicked), self, 0);
+  set_tooltip (button, prompt != NULL ? prompt : title);
 
   if (is_cursor && chiaro_history_entry_get_starred (entry))
     /* Translators: the accessible name of the current, starred image in the history strip. */
@@ -488,8 +612,11 @@ create_item (ChiaroHistoryStrip *self,
       /* Translators: the accessible name of the branch button, e.g. "Version 2 of 3". */
       branch_name = g_strdup_printf (_("Version %u of %u"), index + 1, n);
       gtk_menu_button_set_label (GTK_MENU_BUTTON (branch), label);
-      gtk_menu_button_set_popover (GTK_MENU_BUTTON (branch), create_branch_popover (self, entry));
-      gtk_widget_set_tooltip_text (branch, _("Other Versions"));
+      g_object_set_data (G_OBJECT (branch), "chiaro-entry", entry);
+      /* The strip owns its items, so it outlives the button. */
+      gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (branch), create_branch_popup,
+                                             self, NULL);
+      set_tooltip (branch, _("Other Versions"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (branch),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, branch_name,
                                       -1);
@@ -498,15 +625,16 @@ create_item (ChiaroHistoryStrip *self,
       gtk_box_append (GTK_BOX (controls), branch);
     }
 
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), menu);
-  gtk_widget_set_tooltip_text (more, _("More"));
+  g_object_set_data (G_OBJECT (more), "chiaro-entry", entry);
+  g_signal_connect_object (more, "clicked", G_CALLBACK (on_more_clicked), self, 0);
+  set_tooltip (more, _("More"));
   {
     /* Translators: the accessible name of an image's menu button, e.g. "Edit 2 menu". */
     g_autofree char *menu_name = g_strdup_printf (_("%s menu"), title);
 
     gtk_accessible_update_property (GTK_ACCESSIBLE (more),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, menu_name,
+                                    GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE,
                                     -1);
   }
   gtk_widget_add_css_class (more, "flat");
@@ -516,7 +644,11 @@ create_item (ChiaroHistoryStrip *self,
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_item_secondary_pressed), more, 0);
+  g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_item_secondary_pressed), self, 0);
+  gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (gesture));
+  gesture = gtk_gesture_long_press_new ();
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (gesture), TRUE);
+  g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_item_long_pressed), self, 0);
   gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (gesture));
 
   g_object_set_data (G_OBJECT (item), "chiaro-menu-button", more);
@@ -528,6 +660,7 @@ clear_items (ChiaroHistoryStrip *self)
 {
   GtkWidget *child;
 
+  detach_entry_menu (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->items_box))) != NULL)
     gtk_box_remove (self->items_box, child);
 
@@ -586,7 +719,7 @@ append_pack (ChiaroHistoryStrip *self,
   gtk_widget_add_css_class (title, "caption-heading");
   gtk_widget_add_css_class (title, "history-pack-title");
   gtk_widget_add_css_class (group, "history-pack");
-  gtk_widget_set_tooltip_text (title, accessible);
+  set_tooltip (title, accessible);
   gtk_accessible_update_property (GTK_ACCESSIBLE (group),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
@@ -912,6 +1045,7 @@ chiaro_history_strip_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->items_box != NULL)
     clear_items (self);
+  detach_entry_menu (self);
   g_clear_object (&self->document);
   if (self->history_signals != NULL)
     g_signal_group_set_target (self->history_signals, NULL);
@@ -931,6 +1065,7 @@ chiaro_history_strip_finalize (GObject *object)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->textures, g_hash_table_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->entry_menu);
 
   G_OBJECT_CLASS (chiaro_history_strip_parent_class)->finalize (object);
 }
