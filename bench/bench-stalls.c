@@ -7,14 +7,15 @@
  * answer". The real ChiaroApplication and ChiaroWindow, under the display's default renderer
  * (GL on Xvfb's llvmpipe), go through a whole edit: open a 12-megapixel photo, drop 13
  * 12-megapixel references stored sideways (EXIF orientation 6 and others) on the tray (14
- * input images, the most gemini-3-pro-image takes), send to
- * gemini-3-pro-image at 4K, and the mock server (a process of its own) answers with a
- * 4096×4096 PNG of photo-like content; the answer is stored, thumbnailed and shown.
+ * input images, the most gemini-3-pro-image takes), send to gemini-3-pro-image at 4K, and
+ * the mock server (a process of its own) answers with a PNG of photo-like content in the
+ * photo's proportions (3584×4800); the answer is stored, thumbnailed and shown.
  *
  * The probe: a 1 ms timeout at G_PRIORITY_HIGH records the time between its dispatches. The
  * main loop dispatches it at every iteration once it is due, so a gap much over 1 ms is the
  * time the loop spent in something else: a handler, a layout, a frame's render. The figures
- * are the longest gap and the 99th percentile, with the phase the longest fell in.
+ * are the longest gap and the 99th percentile, with the phase the longest fell in, less the
+ * time the main thread waited for a processor (wall-clock beside them).
  */
 
 #include "config.h"
@@ -250,6 +251,7 @@ main (int   argc,
   if (!gtk_init_check ())
     {
       g_printerr ("no display: run under xvfb-run (build-aux/dev bench does)\n");
+      bench_remove_tree (dir);
       return 77;
     }
   g_setenv ("CHIARO_API_KEY", "bench-key", TRUE);
@@ -333,6 +335,8 @@ main (int   argc,
       g_main_context_iteration (NULL, TRUE);
   }
   g_source_remove (probe_id);
+  if (probe.schedstat >= 0)
+    close (probe.schedstat);
 
   cursor = chiaro_history_get_cursor (chiaro_document_get_history (document));
   g_assert_true (chiaro_history_entry_get_parent (cursor) ==
