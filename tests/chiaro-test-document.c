@@ -53,20 +53,6 @@ chiaro_test_gemini_clear (ChiaroTestGemini *gemini)
   g_clear_object (&gemini->mock);
 }
 
-static void
-on_opened (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
 ChiaroDocument *
 chiaro_test_open_document (GFile                    *dir,
                            ChiaroDocumentOpenFlags   flags,
@@ -75,7 +61,7 @@ chiaro_test_open_document (GFile                    *dir,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  chiaro_document_open_async (dir, flags, catalog, NULL, on_opened, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 60));
+  chiaro_document_open_async (dir, flags, catalog, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   return chiaro_document_open_finish (result, error);
 }

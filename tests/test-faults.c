@@ -246,20 +246,6 @@ fixture_tear_down (Fixture       *f,
   chiaro_test_gemini_clear (&f->gemini);
 }
 
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -386,9 +372,9 @@ test_fault (Fixture       *f,
 
   started = g_get_monotonic_time ();
   chiaro_document_set_prompt (document, PROMPT);
-  chiaro_document_send_async (document, NULL, on_ready, &result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
   g_assert_cmpstr (chiaro_document_get_prompt (document), ==, "");
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 120));
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 120));
   send = chiaro_document_send_finish (document, result, &error);
 
   /* Retries only where allowed, with the waits the server asked for or the backoff. */
