@@ -282,29 +282,30 @@ list_images (ChiaroDocument *document)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
-/* The peak resident size (kB) since the last reset_peak_memory (). */
+/* A memory figure of this process from /proc/self/status ("VmHWM:", "VmRSS:"), in kB. */
 static guint64
-peak_memory_kb (void)
+status_kb (const char *key)
 {
   g_autofree char *status = NULL;
   const char *line;
 
   g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "VmHWM:");
+  line = strstr (status, key);
   g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+  return g_ascii_strtoull (line + strlen (key), NULL, 10);
+}
+
+/* The peak resident size (kB) since the last reset_peak_memory (). */
+static guint64
+peak_memory_kb (void)
+{
+  return status_kb ("VmHWM:");
 }
 
 static guint64
 current_memory_kb (void)
 {
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "VmRSS:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+  return status_kb ("VmRSS:");
 }
 
 /* Writing 5 to clear_refs sets the peak back to the current size (Linux ≥ 4.0). */
