@@ -65,3 +65,30 @@ chiaro_test_open_document (GFile                    *dir,
   chiaro_test_wait_for_result (&result);
   return chiaro_document_open_finish (result, error);
 }
+
+void
+chiaro_test_close_document (ChiaroDocument *document)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chiaro_document_close_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
+  g_assert_true (chiaro_document_close_finish (document, result, &error));
+  g_assert_no_error (error);
+}
+
+void
+chiaro_test_set_root_image (ChiaroDocument *document,
+                            GBytes         *bytes,
+                            const char     *name)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chiaro_document_set_root_image_async (document, bytes, name, NULL, chiaro_test_store_result,
+                                        &result);
+  chiaro_test_wait_for_result (&result);
+  g_assert_true (chiaro_document_set_root_image_finish (document, result, &error));
+  g_assert_no_error (error);
+}

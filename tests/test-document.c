@@ -95,32 +95,6 @@ save_now (ChiaroDocument *document)
   g_assert_no_error (error);
 }
 
-static void
-close_now (ChiaroDocument *document)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  chiaro_document_close_async (document, NULL, chiaro_test_store_result, &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_close_finish (document, result, &error));
-  g_assert_no_error (error);
-}
-
-static void
-set_root (ChiaroDocument *document,
-          GBytes         *bytes)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  chiaro_document_set_root_image_async (document, bytes, PHOTO, NULL, chiaro_test_store_result,
-                                        &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_set_root_image_finish (document, result, &error));
-  g_assert_no_error (error);
-}
-
 static ChiaroReference *
 add_reference (ChiaroDocument  *document,
                GBytes          *bytes,
@@ -158,7 +132,7 @@ new_photo_project (Fixture *f,
 
   g_assert_no_error (error);
   g_assert_nonnull (document);
-  set_root (document, photo);
+  chiaro_test_set_root_image (document, photo, PHOTO);
   /* Named after the photo, without its extension. */
   g_assert_cmpstr (chiaro_document_get_name (document), ==, "Landscape_1");
   return document;
@@ -457,7 +431,7 @@ test_photo_send (Fixture       *f,
   save_now (document);
   g_assert_false (chiaro_document_get_has_unsaved_changes (document));
   state = saved_state (document);
-  close_now (document);
+  chiaro_test_close_document (document);
 
   again = reopen (f);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 2);
@@ -468,7 +442,7 @@ test_photo_send (Fixture       *f,
   save_now (again);
   state_again = saved_state (again);
   g_assert_true (json_equal (state, state_again));
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Three turns on Gemini 3: every earlier turn goes back as it was, the model's with the
@@ -520,7 +494,7 @@ test_multi_turn (Fixture       *f,
   g_assert_cmpstr (sent_text (contents2, 2, 0), ==, "Warmer light");
 
   save_now (document);
-  close_now (document);
+  chiaro_test_close_document (document);
   g_clear_object (&document);
 
   /* After reopening, the third request carries both earlier exchanges as they were. */
@@ -545,7 +519,7 @@ test_multi_turn (Fixture       *f,
   g_assert_cmpuint (chiaro_mock_server_get_request (f->gemini.mock, 2)->status, ==, 200);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (again)), ==, 6);
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Three variants are siblings sharing one turn; undo rewinds what the model sees. */
@@ -658,7 +632,7 @@ test_failure_and_retry (Fixture       *f,
 
   /* The failed send survives closing, with its prompt and its error. */
   chiaro_document_set_prompt (document, "");
-  close_now (document);
+  chiaro_test_close_document (document);
   again = reopen (f);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (again)), ==, 1);
   loaded = g_list_model_get_item (chiaro_document_get_sends (again), 0);
@@ -679,12 +653,12 @@ test_failure_and_retry (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (again)), ==, 0);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (again)), ==, 2);
-  close_now (again);
+  chiaro_test_close_document (again);
 
   third = reopen (f);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (third)), ==, 0);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (third)), ==, 2);
-  close_now (third);
+  chiaro_test_close_document (third);
 }
 
 /* A 503 is retried by the HTTP client: one entry, two attempts. */
@@ -828,7 +802,7 @@ test_close_interrupts (Fixture       *f,
   chiaro_document_set_prompt (document, "Interrupted work");
   chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
   g_assert_true (chiaro_test_wait_until (mock_has_requests, f, 30));
-  close_now (document);
+  chiaro_test_close_document (document);
   chiaro_test_wait_for_result (&result);
   g_assert_null (chiaro_document_send_finish (document, result, &error));
   g_assert_nonnull (error);
@@ -840,7 +814,7 @@ test_close_interrupts (Fixture       *f,
   g_assert_cmpint (chiaro_send_get_state (loaded), ==, CHIARO_SEND_FAILED);
   g_assert_cmpstr (chiaro_send_get_turn (loaded)->prompt, ==, "Interrupted work");
   g_assert_nonnull (chiaro_send_get_error (loaded));
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Two sends from the same entry at once: both answers are kept. */
@@ -1044,7 +1018,7 @@ test_corrupt (Fixture       *f,
   save_now (document);
   chiaro_document_set_prompt (document, "the last prompt");
   save_now (document);
-  close_now (document);
+  chiaro_test_close_document (document);
 
   good = read_file (main_file);
   truncated = g_bytes_new_from_bytes (good, 0, g_bytes_get_size (good) / 2);
@@ -1063,7 +1037,7 @@ test_corrupt (Fixture       *f,
   set_aside = chiaro_document_get_recovered_from_backup (recovered);
   g_assert_nonnull (set_aside);
   g_assert_true (file_holds (set_aside, truncated));
-  close_now (recovered);
+  chiaro_test_close_document (recovered);
   g_clear_object (&recovered);
 
   /* A newer version is refused even with the fallback, and never rewritten. */
@@ -1095,9 +1069,9 @@ test_locked (Fixture       *f,
   save_now (document);
   g_assert_null (open_project (f, CHIARO_DOCUMENT_OPEN_NONE, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_LOCKED);
-  close_now (document);
+  chiaro_test_close_document (document);
   again = reopen (f);
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Deleting an entry deletes its files, but only those nothing else names. */
@@ -1156,7 +1130,7 @@ test_delete_entry (Fixture       *f,
   g_assert_true (file_holds (first_file, first_image));
   g_assert_true (file_holds (photo_file, photo));
   g_assert_cmpuint (chiaro_document_get_n_pending_deletions (document), ==, 0);
-  close_now (document);
+  chiaro_test_close_document (document);
 }
 
 static gboolean
@@ -1209,7 +1183,7 @@ test_autosave (Fixture       *f,
   g_assert_true (chiaro_document_save_finish (document, result, &error));
   g_assert_true (chiaro_test_wait_until (is_saved, document, 30));
   g_assert_true (saved_names (document, "after the save"));
-  close_now (document);
+  chiaro_test_close_document (document);
 
   /* Without a folder nothing is ever written. */
   chiaro_document_set_autosave_delay (unsaved, 10);
@@ -1481,7 +1455,7 @@ test_orphans (Fixture       *f,
   g_assert_true (file_holds (logo_file, logo));
   g_assert_true (file_holds (photo_file, photo));
   g_assert_true (g_file_query_exists (answer_file, NULL));
-  close_now (document);
+  chiaro_test_close_document (document);
 }
 
 /* Deletes each entry's file for a moment and asks the store for its pixels, which then come

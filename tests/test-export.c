@@ -72,11 +72,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  chiaro_document_close_async (f->document, NULL, chiaro_test_store_result, &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_close_finish (f->document, result, NULL));
+  chiaro_test_close_document (f->document);
   g_clear_object (&f->document);
   g_clear_object (&f->dir);
   g_clear_object (&f->out_dir);
@@ -90,14 +86,8 @@ static void
 set_root_photo (Fixture *f)
 {
   g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, chiaro_test_store_result,
-                                        &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
-  g_assert_no_error (error);
+  chiaro_test_set_root_image (f->document, photo, PHOTO);
 }
 
 static gboolean

@@ -46,16 +46,6 @@ open_document (Fixture                 *f,
 }
 
 static void
-close_document (ChiaroDocument *document)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  chiaro_document_close_async (document, NULL, chiaro_test_store_result, &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_close_finish (document, result, NULL));
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -73,7 +63,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   if (f->document != NULL)
-    close_document (f->document);
+    chiaro_test_close_document (f->document);
   g_clear_object (&f->document);
   g_clear_object (&f->dir);
   chiaro_test_gemini_clear (&f->gemini);
@@ -85,14 +75,8 @@ static void
 set_root_photo (Fixture *f)
 {
   g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, chiaro_test_store_result,
-                                        &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
-  g_assert_no_error (error);
+  chiaro_test_set_root_image (f->document, photo, PHOTO);
 }
 
 static JsonNode *
@@ -325,7 +309,7 @@ test_pack (Fixture       *f,
                                         0));
 
   /* The pack survives a save and a reopen. */
-  close_document (f->document);
+  chiaro_test_close_document (f->document);
   g_clear_object (&f->document);
   f->document = open_document (f, CHIARO_DOCUMENT_OPEN_NONE);
   reloaded_entries = chiaro_history_dup_pack_entries (chiaro_document_get_history (f->document),
