@@ -170,22 +170,6 @@ typedef struct
 
 static const char *answer_dir, *work_dir;
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 /* The processor time the calling thread has used, in ms. */
 static double
 thread_cpu_ms (void)
@@ -344,15 +328,15 @@ run_round (GBytes       *body,
   gulong handler;
 
   remove_tree (path);
-  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, catalog, NULL, store_result,
+  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, catalog, NULL, bench_store_result,
                               &result);
-  round.document = chiaro_document_open_finish (wait_for (&result), &error);
+  round.document = chiaro_document_open_finish (bench_wait_for (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
   chiaro_document_set_root_image_async (round.document, photo, "photo.png", NULL,
-                                        store_result, &result);
-  g_assert_true (chiaro_document_set_root_image_finish (round.document, wait_for (&result),
+                                        bench_store_result, &result);
+  g_assert_true (chiaro_document_set_root_image_finish (round.document, bench_wait_for (&result),
                                                         &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -379,8 +363,8 @@ run_round (GBytes       *body,
 
   if (canvas != NULL)
     chiaro_canvas_set_texture (canvas, NULL);
-  chiaro_document_close_async (round.document, NULL, store_result, &result);
-  chiaro_document_close_finish (round.document, wait_for (&result), &error);
+  chiaro_document_close_async (round.document, NULL, bench_store_result, &result);
+  chiaro_document_close_finish (round.document, bench_wait_for (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&round.document);
   remove_tree (path);

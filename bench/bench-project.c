@@ -28,22 +28,6 @@
 #define RSS_GOAL_MB 400.0
 #define REOPEN_GOAL_MS 1000.0
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (res);
-}
-
 /* A photo-like picture, different for each @seed: gradients turned and tinted by the seed,
  * with fine grain, so every file has a realistic size and its own hash. */
 static GBytes *
@@ -123,8 +107,8 @@ open_project (GFile                   *dir,
   g_autoptr(GError) error = NULL;
   ChiaroDocument *document;
 
-  chiaro_document_open_async (dir, flags, catalog, NULL, store_result, &result);
-  document = chiaro_document_open_finish (wait_for (&result), &error);
+  chiaro_document_open_async (dir, flags, catalog, NULL, bench_store_result, &result);
+  document = chiaro_document_open_finish (bench_wait_for (&result), &error);
   g_assert_no_error (error);
   return document;
 }
@@ -135,8 +119,8 @@ close_project (ChiaroDocument *document)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  chiaro_document_close_async (document, NULL, store_result, &result);
-  chiaro_document_close_finish (document, wait_for (&result), &error);
+  chiaro_document_close_async (document, NULL, bench_store_result, &result);
+  chiaro_document_close_finish (document, bench_wait_for (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -159,9 +143,10 @@ build (GFile *dir)
   g_autofree char *goal = NULL;
   double rss_mb;
 
-  chiaro_document_set_root_image_async (document, photo, "photo.jpg", NULL, store_result,
+  chiaro_document_set_root_image_async (document, photo, "photo.jpg", NULL, bench_store_result,
                                         &result);
-  g_assert_true (chiaro_document_set_root_image_finish (document, wait_for (&result), &error));
+  g_assert_true (chiaro_document_set_root_image_finish (document, bench_wait_for (&result),
+                                                        &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -208,8 +193,8 @@ build (GFile *dir)
       g_object_unref (entry);
     }
 
-  chiaro_document_save_async (document, NULL, store_result, &result);
-  g_assert_true (chiaro_document_save_finish (document, wait_for (&result), &error));
+  chiaro_document_save_async (document, NULL, bench_store_result, &result);
+  g_assert_true (chiaro_document_save_finish (document, bench_wait_for (&result), &error));
   g_assert_no_error (error);
 
   g_assert_cmpuint (chiaro_history_get_n_entries (history), ==, N_ENTRIES + 1);
@@ -294,9 +279,9 @@ reopen (GFile *dir)
   chiaro_image_store_decode_async (chiaro_document_get_images (document),
                                    chiaro_history_entry_get_image_hash (cursor),
                                    chiaro_history_entry_get_mime_type (cursor),
-                                   NULL, store_result, &result);
+                                   NULL, bench_store_result, &result);
   canvas = chiaro_image_store_decode_finish (chiaro_document_get_images (document),
-                                             wait_for (&result), &error);
+                                             bench_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_pixbuf_get_width (canvas), ==, SIDE);
   reopen_ms = bench_elapsed_ms (start);

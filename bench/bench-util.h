@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -34,5 +34,14 @@ double      bench_status_mb         (const char *key);
 
 /* Deletes the folder @path and everything in it (symbolic links are not followed). */
 void        bench_remove_tree       (const char *path);
+
+/* A #GAsyncReadyCallback that keeps a reference to the result in the #GAsyncResult pointer
+ * @user_data points to. */
+void          bench_store_result    (GObject       *source,
+                                     GAsyncResult  *result,
+                                     gpointer       user_data);
+
+/* Runs the default main context until bench_store_result() has filled @slot; returns it. */
+GAsyncResult *bench_wait_for        (GAsyncResult **slot);
 
 G_END_DECLS

@@ -27,22 +27,6 @@
 #define ROUNDS     3
 #define GOAL_MS    3000.0
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (res);
-}
-
 /* A 1024×768 photo-like JPEG. */
 static GBytes *
 make_photo (void)
@@ -98,18 +82,19 @@ main (int   argc,
   path = g_build_filename (g_get_current_dir (), "bench-variants-XXXXXX", NULL);
   g_assert_nonnull (g_mkdtemp (path));
   dir = g_file_new_build_filename (path, "project", NULL);
-  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, catalog, NULL, store_result,
+  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, catalog, NULL, bench_store_result,
                               &result);
-  document = chiaro_document_open_finish (wait_for (&result), &error);
+  document = chiaro_document_open_finish (bench_wait_for (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
   chiaro_document_set_provider (document, provider, "gemini");
   chiaro_document_set_model_id (document, "gemini-3.1-flash-image");
   chiaro_document_set_n_variants (document, N_VARIANTS);
-  chiaro_document_set_root_image_async (document, photo, "photo.jpg", NULL, store_result,
+  chiaro_document_set_root_image_async (document, photo, "photo.jpg", NULL, bench_store_result,
                                         &result);
-  g_assert_true (chiaro_document_set_root_image_finish (document, wait_for (&result), &error));
+  g_assert_true (chiaro_document_set_root_image_finish (document, bench_wait_for (&result),
+                                                        &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -125,8 +110,8 @@ main (int   argc,
       chiaro_history_set_cursor (history, chiaro_history_get_root (history));
       chiaro_document_set_prompt (document, prompt);
       start = g_get_monotonic_time ();
-      chiaro_document_send_async (document, NULL, store_result, &result);
-      send = chiaro_document_send_finish (document, wait_for (&result), &error);
+      chiaro_document_send_async (document, NULL, bench_store_result, &result);
+      send = chiaro_document_send_finish (document, bench_wait_for (&result), &error);
       times[i] = bench_elapsed_ms (start);
       g_assert_no_error (error);
       g_clear_object (&result);
@@ -142,8 +127,8 @@ main (int   argc,
   bench_print_row ("8 variants sent through the document against a 2 s server, until all "
                    "are stored", value, "< 3000 ms", median < GOAL_MS);
 
-  chiaro_document_close_async (document, NULL, store_result, &result);
-  chiaro_document_close_finish (document, wait_for (&result), &error);
+  chiaro_document_close_async (document, NULL, bench_store_result, &result);
+  chiaro_document_close_finish (document, bench_wait_for (&result), &error);
   g_assert_no_error (error);
   bench_mock_stop (&mock);
   bench_remove_tree (path);

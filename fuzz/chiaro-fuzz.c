@@ -1,4 +1,4 @@
-/* chiaro-fuzz.c — the log handling every libFuzzer target shares
+/* chiaro-fuzz.c — the log handling every libFuzzer target shares, and the answer checks
  *
  * Copyright 2026 The Chiaro authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 
+#include "chiaro-api-error.h"
 #include "chiaro-fuzz.h"
 
 /* webp-pixbuf-loader 0.2.1, given a file flagged "animated" whose frames are broken, asks for
@@ -74,4 +75,55 @@ void
 chiaro_fuzz_init (void)
 {
   g_log_set_writer_func (write_log, NULL, NULL);
+}
+
+/* What a provider's parser gave for one input: a result with image bytes or a GError with a
+ * UTF-8 message (and UTF-8 server detail), never both, never neither; aborts otherwise. */
+void
+chiaro_fuzz_check_outcome (ChiaroGenerationResult *result,
+                           GError                 *error)
+{
+  ChiaroPart *image;
+  const char *detail;
+
+  if ((result == NULL) == (error == NULL))
+    abort ();
+  if (result != NULL)
+    {
+      /* A result always carries an image with bytes. */
+      image = chiaro_generation_result_get_final_image (result);
+      if (image == NULL || image->kind != CHIARO_PART_IMAGE || image->data == NULL ||
+          g_bytes_get_size (image->data) == 0)
+        abort ();
+    }
+  if (error != NULL && (error->message == NULL || error->message[0] == '\0'))
+    abort ();
+  if (error != NULL && !g_utf8_validate (error->message, -1, NULL))
+    {
+      g_printerr ("not UTF-8: %s\n", error->message);
+      abort ();
+    }
+  /* The server's own words are shown too (and logged): they must be text. */
+  if (error != NULL && error->domain == CHIARO_API_ERROR &&
+      (detail = chiaro_api_error_get_detail (error)) != NULL && !g_utf8_validate (detail, -1, NULL))
+    {
+      g_printerr ("detail not UTF-8: %s\n", detail);
+      abort ();
+    }
+}
+
+/* The HTTP status an error envelope made of an input of @size bytes is tried with. */
+guint
+chiaro_fuzz_http_status (size_t size)
+{
+  static const guint statuses[] = { 400, 401, 403, 404, 429, 500, 502, 503, 504 };
+
+  return statuses[size % G_N_ELEMENTS (statuses)];
+}
+
+/* The Content-Type an error envelope made of an input of @size bytes is tried with. */
+const char *
+chiaro_fuzz_content_type (size_t size)
+{
+  return size % 2 ? "application/json" : "text/html";
 }

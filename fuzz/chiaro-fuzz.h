@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "chiaro-generation-result.h"
+
 G_BEGIN_DECLS
 
 /* libFuzzer's entry points, declared here so -Wmissing-prototypes stays quiet. */
@@ -16,6 +18,10 @@ int LLVMFuzzerInitialize   (int           *argc,
 int LLVMFuzzerTestOneInput (const guint8  *data,
                             size_t         size);
 
-void chiaro_fuzz_init (void);
+void        chiaro_fuzz_init          (void);
+void        chiaro_fuzz_check_outcome (ChiaroGenerationResult *result,
+                                       GError                 *error);
+guint       chiaro_fuzz_http_status   (size_t                  size);
+const char *chiaro_fuzz_content_type  (size_t                  size);
 
 G_END_DECLS

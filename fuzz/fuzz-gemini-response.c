@@ -11,9 +11,6 @@
 
 #define G_LOG_DOMAIN "chiaro-fuzz"
 
-#include <stdlib.h>
-
-#include "chiaro-api-error.h"
 #include "chiaro-fuzz.h"
 #include "chiaro-gemini-wire.h"
 
@@ -25,44 +22,10 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
-static void
-check_outcome (ChiaroGenerationResult *result,
-               GError                 *error)
-{
-  ChiaroPart *image;
-  const char *detail;
-
-  if ((result == NULL) == (error == NULL))
-    abort ();
-  if (result != NULL)
-    {
-      /* A result always carries an image with bytes. */
-      image = chiaro_generation_result_get_final_image (result);
-      if (image == NULL || image->kind != CHIARO_PART_IMAGE || image->data == NULL ||
-          g_bytes_get_size (image->data) == 0)
-        abort ();
-    }
-  if (error != NULL && (error->message == NULL || error->message[0] == '\0'))
-    abort ();
-  if (error != NULL && !g_utf8_validate (error->message, -1, NULL))
-    {
-      g_printerr ("not UTF-8: %s\n", error->message);
-      abort ();
-    }
-  /* The server's own words are shown too (and logged): they must be text. */
-  if (error != NULL && error->domain == CHIARO_API_ERROR &&
-      (detail = chiaro_api_error_get_detail (error)) != NULL && !g_utf8_validate (detail, -1, NULL))
-    {
-      g_printerr ("detail not UTF-8: %s\n", detail);
-      abort ();
-    }
-}
-
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  static const guint statuses[] = { 400, 401, 403, 404, 429, 500, 502, 503, 504 };
   g_autoptr(GBytes) body = g_bytes_new (data, size);
   g_autoptr(GError) response_error = NULL;
   g_autoptr(GError) stream_error = NULL;
@@ -71,14 +34,14 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_autoptr(ChiaroGenerationResult) stream = NULL;
 
   response = chiaro_gemini_parse_response (body, &response_error);
-  check_outcome (response, response_error);
+  chiaro_fuzz_check_outcome (response, response_error);
 
   stream = chiaro_gemini_parse_stream (body, &stream_error);
-  check_outcome (stream, stream_error);
+  chiaro_fuzz_check_outcome (stream, stream_error);
 
-  chiaro_gemini_set_http_error (&http_error, statuses[size % G_N_ELEMENTS (statuses)],
-                                size % 2 ? "application/json" : "text/html", body);
-  check_outcome (NULL, http_error);
+  chiaro_gemini_set_http_error (&http_error, chiaro_fuzz_http_status (size),
+                                chiaro_fuzz_content_type (size), body);
+  chiaro_fuzz_check_outcome (NULL, http_error);
 
   return 0;
 }

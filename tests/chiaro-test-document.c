@@ -53,20 +53,6 @@ chiaro_test_gemini_clear (ChiaroTestGemini *gemini)
   g_clear_object (&gemini->mock);
 }
 
-static void
-on_opened (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
 ChiaroDocument *
 chiaro_test_open_document (GFile                    *dir,
                            ChiaroDocumentOpenFlags   flags,
@@ -75,7 +61,34 @@ chiaro_test_open_document (GFile                    *dir,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  chiaro_document_open_async (dir, flags, catalog, NULL, on_opened, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 60));
+  chiaro_document_open_async (dir, flags, catalog, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   return chiaro_document_open_finish (result, error);
+}
+
+void
+chiaro_test_close_document (ChiaroDocument *document)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chiaro_document_close_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
+  g_assert_true (chiaro_document_close_finish (document, result, &error));
+  g_assert_no_error (error);
+}
+
+void
+chiaro_test_set_root_image (ChiaroDocument *document,
+                            GBytes         *bytes,
+                            const char     *name)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chiaro_document_set_root_image_async (document, bytes, name, NULL, chiaro_test_store_result,
+                                        &result);
+  chiaro_test_wait_for_result (&result);
+  g_assert_true (chiaro_document_set_root_image_finish (document, result, &error));
+  g_assert_no_error (error);
 }

@@ -32,5 +32,11 @@ ChiaroDocument *chiaro_test_open_document (GFile                    *dir,
                                            ChiaroDocumentOpenFlags   flags,
                                            ChiaroModelCatalog       *catalog,
                                            GError                  **error);
+/* Closes @document and waits for it; the test fails when closing fails. */
+void            chiaro_test_close_document (ChiaroDocument *document);
+/* Sets @bytes as @document's root image, named @name, and waits; the test fails on error. */
+void            chiaro_test_set_root_image (ChiaroDocument *document,
+                                            GBytes         *bytes,
+                                            const char     *name);
 
 G_END_DECLS

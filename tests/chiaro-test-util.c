@@ -123,6 +123,34 @@ chiaro_test_wait_until (gboolean (*condition) (gpointer user_data),
   return !timed_out;
 }
 
+/* A #GAsyncReadyCallback that keeps a reference to the result in the #GAsyncResult pointer
+ * @user_data points to, which must still be %NULL. */
+void
+chiaro_test_store_result (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+/* For chiaro_test_wait_until(): whether the #GAsyncResult pointer @user_data points to is set. */
+gboolean
+chiaro_test_has_result (gpointer user_data)
+{
+  return *(GAsyncResult **) user_data != NULL;
+}
+
+/* Runs the main context until chiaro_test_store_result() has filled @slot; the test fails
+ * after a minute without it. */
+void
+chiaro_test_wait_for_result (GAsyncResult **slot)
+{
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, slot, 60));
+}
+
 /* The bytes of a fixture file; the test fails when it cannot be read. */
 GBytes *
 chiaro_test_read_fixture (const char *folder,

@@ -22,6 +22,11 @@ void     chiaro_test_assert_fixtures_are (const char         *folder,
 gboolean chiaro_test_wait_until    (gboolean  (*condition) (gpointer user_data),
                                     gpointer    user_data,
                                     guint       timeout_seconds);
+void     chiaro_test_store_result    (GObject       *source,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+gboolean chiaro_test_has_result      (gpointer       user_data);
+void     chiaro_test_wait_for_result (GAsyncResult **slot);
 
 GBytes   *chiaro_test_read_fixture      (const char *folder,
                                          const char *name);

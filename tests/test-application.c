@@ -346,20 +346,6 @@ test_open_reuses_empty_window (void)
   g_object_unref (files[1]);
 }
 
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
 /* A project with the photo as its root and one prompt left unsent, saved and closed. */
 static GFile *
 make_project (ChiaroSession *session)
@@ -372,21 +358,22 @@ make_project (ChiaroSession *session)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, catalog, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE, catalog, NULL,
+                              chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 30));
   document = chiaro_document_open_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  chiaro_document_set_root_image_async (document, photo, "Landscape_1.jpg", NULL, on_ready,
-                                        &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  chiaro_document_set_root_image_async (document, photo, "Landscape_1.jpg", NULL,
+                                        chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 30));
   g_assert_true (chiaro_document_set_root_image_finish (document, result, &error));
   g_clear_object (&result);
   chiaro_document_set_prompt (document, "Left unsent when it crashed");
 
-  chiaro_document_close_async (document, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  chiaro_document_close_async (document, NULL, chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 30));
   g_assert_true (chiaro_document_close_finish (document, result, &error));
   g_assert_no_error (error);
 

@@ -57,29 +57,6 @@ fixture_tear_down (Fixture       *f,
 
 /* Waiting for async calls */
 
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  g_assert_true (chiaro_test_wait_until (has_result, slot, 60));
-}
-
 static ChiaroDocument *
 open_project (Fixture                  *f,
               ChiaroDocumentOpenFlags   flags,
@@ -112,34 +89,9 @@ save_now (ChiaroDocument *document)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  chiaro_document_save_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_true (chiaro_document_save_finish (document, result, &error));
-  g_assert_no_error (error);
-}
-
-static void
-close_now (ChiaroDocument *document)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  chiaro_document_close_async (document, NULL, on_ready, &result);
-  wait_for (&result);
-  g_assert_true (chiaro_document_close_finish (document, result, &error));
-  g_assert_no_error (error);
-}
-
-static void
-set_root (ChiaroDocument *document,
-          GBytes         *bytes)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  chiaro_document_set_root_image_async (document, bytes, PHOTO, NULL, on_ready, &result);
-  wait_for (&result);
-  g_assert_true (chiaro_document_set_root_image_finish (document, result, &error));
   g_assert_no_error (error);
 }
 
@@ -152,8 +104,8 @@ add_reference (ChiaroDocument  *document,
   g_autoptr(GAsyncResult) result = NULL;
 
   chiaro_document_add_reference_bytes_async (document, bytes, "reference.png", label, NULL,
-                                             on_ready, &result);
-  wait_for (&result);
+                                             chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   return chiaro_document_add_reference_finish (document, result, error);
 }
 
@@ -165,8 +117,8 @@ send_prompt (ChiaroDocument  *document,
   g_autoptr(GAsyncResult) result = NULL;
 
   chiaro_document_set_prompt (document, prompt);
-  chiaro_document_send_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   return chiaro_document_send_finish (document, result, error);
 }
 
@@ -180,7 +132,7 @@ new_photo_project (Fixture *f,
 
   g_assert_no_error (error);
   g_assert_nonnull (document);
-  set_root (document, photo);
+  chiaro_test_set_root_image (document, photo, PHOTO);
   /* Named after the photo, without its extension. */
   g_assert_cmpstr (chiaro_document_get_name (document), ==, "Landscape_1");
   return document;
@@ -479,7 +431,7 @@ test_photo_send (Fixture       *f,
   save_now (document);
   g_assert_false (chiaro_document_get_has_unsaved_changes (document));
   state = saved_state (document);
-  close_now (document);
+  chiaro_test_close_document (document);
 
   again = reopen (f);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 2);
@@ -490,7 +442,7 @@ test_photo_send (Fixture       *f,
   save_now (again);
   state_again = saved_state (again);
   g_assert_true (json_equal (state, state_again));
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Three turns on Gemini 3: every earlier turn goes back as it was, the model's with the
@@ -542,7 +494,7 @@ test_multi_turn (Fixture       *f,
   g_assert_cmpstr (sent_text (contents2, 2, 0), ==, "Warmer light");
 
   save_now (document);
-  close_now (document);
+  chiaro_test_close_document (document);
   g_clear_object (&document);
 
   /* After reopening, the third request carries both earlier exchanges as they were. */
@@ -567,7 +519,7 @@ test_multi_turn (Fixture       *f,
   g_assert_cmpuint (chiaro_mock_server_get_request (f->gemini.mock, 2)->status, ==, 200);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (again)), ==, 6);
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Three variants are siblings sharing one turn; undo rewinds what the model sees. */
@@ -680,7 +632,7 @@ test_failure_and_retry (Fixture       *f,
 
   /* The failed send survives closing, with its prompt and its error. */
   chiaro_document_set_prompt (document, "");
-  close_now (document);
+  chiaro_test_close_document (document);
   again = reopen (f);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (again)), ==, 1);
   loaded = g_list_model_get_item (chiaro_document_get_sends (again), 0);
@@ -692,8 +644,8 @@ test_failure_and_retry (Fixture       *f,
   g_assert_cmpint (message_kind (again, 0), ==, CHIARO_MESSAGE_FAILED);
 
   /* Retried: the answer comes, the failed send is gone (also from the saved project). */
-  chiaro_document_retry_async (again, loaded, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_retry_async (again, loaded, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   retried = chiaro_document_send_finish (again, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (chiaro_send_get_n_done (retried), ==, 1);
@@ -701,12 +653,12 @@ test_failure_and_retry (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (again)), ==, 0);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (again)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (again)), ==, 2);
-  close_now (again);
+  chiaro_test_close_document (again);
 
   third = reopen (f);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (third)), ==, 0);
   g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (third)), ==, 2);
-  close_now (third);
+  chiaro_test_close_document (third);
 }
 
 /* A 503 is retried by the HTTP client: one entry, two attempts. */
@@ -794,7 +746,7 @@ test_cancel (Fixture       *f,
 
   chiaro_mock_server_set_delay_ms (f->gemini.mock, 30000);
   chiaro_document_set_prompt (document, "Take your time");
-  chiaro_document_send_async (document, NULL, on_ready, &result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
   g_assert_cmpstr (chiaro_document_get_prompt (document), ==, "");
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (document)), ==, 1);
   g_assert_cmpint (message_kind (document, 0), ==, CHIARO_MESSAGE_PENDING);
@@ -803,7 +755,7 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (chiaro_send_get_state (pending), >=, CHIARO_SEND_SENDING);
 
   chiaro_document_cancel_send (document, pending);
-  wait_for (&result);
+  chiaro_test_wait_for_result (&result);
   g_assert_null (chiaro_document_send_finish (document, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -816,10 +768,10 @@ test_cancel (Fixture       *f,
 
   /* The same through the caller's cancellable. */
   chiaro_mock_server_clear_requests (f->gemini.mock);
-  chiaro_document_send_async (document, cancellable, on_ready, &result);
+  chiaro_document_send_async (document, cancellable, chiaro_test_store_result, &result);
   g_assert_true (chiaro_test_wait_until (mock_has_requests, f, 30));
   g_cancellable_cancel (cancellable);
-  wait_for (&result);
+  chiaro_test_wait_for_result (&result);
   g_assert_null (chiaro_document_send_finish (document, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -848,10 +800,10 @@ test_close_interrupts (Fixture       *f,
 
   chiaro_mock_server_set_delay_ms (f->gemini.mock, 30000);
   chiaro_document_set_prompt (document, "Interrupted work");
-  chiaro_document_send_async (document, NULL, on_ready, &result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
   g_assert_true (chiaro_test_wait_until (mock_has_requests, f, 30));
-  close_now (document);
-  wait_for (&result);
+  chiaro_test_close_document (document);
+  chiaro_test_wait_for_result (&result);
   g_assert_null (chiaro_document_send_finish (document, result, &error));
   g_assert_nonnull (error);
   g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
@@ -862,7 +814,7 @@ test_close_interrupts (Fixture       *f,
   g_assert_cmpint (chiaro_send_get_state (loaded), ==, CHIARO_SEND_FAILED);
   g_assert_cmpstr (chiaro_send_get_turn (loaded)->prompt, ==, "Interrupted work");
   g_assert_nonnull (chiaro_send_get_error (loaded));
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Two sends from the same entry at once: both answers are kept. */
@@ -883,14 +835,14 @@ test_several_in_flight (Fixture       *f,
 
   chiaro_mock_server_set_delay_ms (f->gemini.mock, 200);
   chiaro_document_set_prompt (document, "One");
-  chiaro_document_send_async (document, NULL, on_ready, &result1);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result1);
   chiaro_document_set_prompt (document, "Two");
-  chiaro_document_send_async (document, NULL, on_ready, &result2);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result2);
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (document)), ==, 2);
   g_object_get (document, "n-pending", &n_pending, NULL);
   g_assert_cmpuint (n_pending, ==, 2);
-  wait_for (&result1);
-  wait_for (&result2);
+  chiaro_test_wait_for_result (&result1);
+  chiaro_test_wait_for_result (&result2);
   send1 = chiaro_document_send_finish (document, result1, &error);
   g_assert_no_error (error);
   send2 = chiaro_document_send_finish (document, result2, &error);
@@ -950,8 +902,8 @@ test_disk_full (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (kept, answer));
 
-  chiaro_document_save_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_false (chiaro_document_save_finish (document, result, &error));
   g_assert_true (error != NULL && error->domain == CHIARO_PROJECT_ERROR);
   g_assert_nonnull (chiaro_document_get_save_error (document));
@@ -1018,8 +970,8 @@ test_read_only (Fixture       *f,
   answer = answer_image (f, 0);
   g_assert_false (g_file_query_exists (file, NULL));
 
-  chiaro_document_save_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_false (chiaro_document_save_finish (document, result, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_READ_ONLY);
   g_assert_error (chiaro_document_get_save_error (document), CHIARO_PROJECT_ERROR,
@@ -1066,7 +1018,7 @@ test_corrupt (Fixture       *f,
   save_now (document);
   chiaro_document_set_prompt (document, "the last prompt");
   save_now (document);
-  close_now (document);
+  chiaro_test_close_document (document);
 
   good = read_file (main_file);
   truncated = g_bytes_new_from_bytes (good, 0, g_bytes_get_size (good) / 2);
@@ -1085,7 +1037,7 @@ test_corrupt (Fixture       *f,
   set_aside = chiaro_document_get_recovered_from_backup (recovered);
   g_assert_nonnull (set_aside);
   g_assert_true (file_holds (set_aside, truncated));
-  close_now (recovered);
+  chiaro_test_close_document (recovered);
   g_clear_object (&recovered);
 
   /* A newer version is refused even with the fallback, and never rewritten. */
@@ -1117,9 +1069,9 @@ test_locked (Fixture       *f,
   save_now (document);
   g_assert_null (open_project (f, CHIARO_DOCUMENT_OPEN_NONE, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_LOCKED);
-  close_now (document);
+  chiaro_test_close_document (document);
   again = reopen (f);
-  close_now (again);
+  chiaro_test_close_document (again);
 }
 
 /* Deleting an entry deletes its files, but only those nothing else names. */
@@ -1178,7 +1130,7 @@ test_delete_entry (Fixture       *f,
   g_assert_true (file_holds (first_file, first_image));
   g_assert_true (file_holds (photo_file, photo));
   g_assert_cmpuint (chiaro_document_get_n_pending_deletions (document), ==, 0);
-  close_now (document);
+  chiaro_test_close_document (document);
 }
 
 static gboolean
@@ -1223,22 +1175,22 @@ test_autosave (Fixture       *f,
 
   /* A change while a save runs: saved again afterwards. */
   chiaro_document_set_prompt (document, "during");
-  chiaro_document_save_async (document, NULL, on_ready, &result);
+  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
   g_object_get (document, "saving", &saving, NULL);
   g_assert_true (saving);
   chiaro_document_set_prompt (document, "after the save");
-  wait_for (&result);
+  chiaro_test_wait_for_result (&result);
   g_assert_true (chiaro_document_save_finish (document, result, &error));
   g_assert_true (chiaro_test_wait_until (is_saved, document, 30));
   g_assert_true (saved_names (document, "after the save"));
-  close_now (document);
+  chiaro_test_close_document (document);
 
   /* Without a folder nothing is ever written. */
   chiaro_document_set_autosave_delay (unsaved, 10);
   chiaro_document_set_prompt (unsaved, "never saved");
   g_clear_object (&result);
-  chiaro_document_save_async (unsaved, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_save_async (unsaved, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_false (chiaro_document_save_finish (unsaved, result, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
   g_assert_cmpuint (chiaro_document_get_n_writes (unsaved), ==, 0);
@@ -1277,8 +1229,8 @@ test_model_and_refusals (Fixture       *f,
   g_assert_cmpfloat (chiaro_document_estimate_cost (document), <, 0);
 
   /* No provider yet: refused, the prompt stays. */
-  chiaro_document_send_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_null (chiaro_document_send_finish (document, result, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
   g_clear_error (&error);
@@ -1288,8 +1240,8 @@ test_model_and_refusals (Fixture       *f,
   /* Nothing to send. */
   chiaro_document_set_provider (document, f->gemini.provider, "gemini");
   chiaro_document_set_prompt (document, "  ");
-  chiaro_document_send_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_null (chiaro_document_send_finish (document, result, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
   g_clear_error (&error);
@@ -1360,14 +1312,14 @@ test_progress (Fixture       *f,
 
   chiaro_mock_server_set_delay_ms (f->gemini.mock, 100);
   chiaro_document_set_prompt (document, "Slowly");
-  chiaro_document_send_async (document, NULL, on_ready, &result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
   pending = g_list_model_get_item (chiaro_document_get_sends (document), 0);
   g_assert_cmpint (chiaro_send_get_state (pending), ==, CHIARO_SEND_PLANNING);
   g_assert_false (chiaro_send_is_finished (pending));
   g_object_get (document, "n-pending", &pending_count, NULL);
   g_assert_cmpuint (pending_count, ==, 1);
   g_signal_connect (pending, "notify::state", G_CALLBACK (on_state), states);
-  wait_for (&result);
+  chiaro_test_wait_for_result (&result);
   done = chiaro_document_send_finish (document, result, &error);
   g_assert_no_error (error);
   g_assert_true (done == pending);
@@ -1434,8 +1386,9 @@ test_resend (Fixture       *f,
   ChiaroHistoryEntry *root = chiaro_history_get_root (history);
   ChiaroHistoryEntry *entry, *resent;
 
-  chiaro_document_set_root_image_async (document, photo, PHOTO, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_set_root_image_async (document, photo, PHOTO, NULL, chiaro_test_store_result,
+                                        &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_false (chiaro_document_set_root_image_finish (document, result, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
   g_clear_error (&error);
@@ -1446,8 +1399,8 @@ test_resend (Fixture       *f,
   entry = g_ptr_array_index (chiaro_send_get_entries (first), 0);
 
   chiaro_document_resend_async (document, root, chiaro_history_entry_get_turn (entry), NULL,
-                                on_ready, &result);
-  wait_for (&result);
+                                chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   again = chiaro_document_send_finish (document, result, &error);
   g_assert_no_error (error);
   resent = g_ptr_array_index (chiaro_send_get_entries (again), 0);
@@ -1494,15 +1447,15 @@ test_orphans (Fixture       *f,
   answer_file = entry_file (document, g_ptr_array_index (chiaro_send_get_entries (send), 0));
   photo_file = entry_file (document, root);
 
-  chiaro_document_collect_orphans_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_collect_orphans_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_cmpint (chiaro_document_collect_orphans_finish (document, result, &error), ==, 1);
   g_assert_no_error (error);
   g_assert_false (g_file_query_exists (stray_file, NULL));
   g_assert_true (file_holds (logo_file, logo));
   g_assert_true (file_holds (photo_file, photo));
   g_assert_true (g_file_query_exists (answer_file, NULL));
-  close_now (document);
+  chiaro_test_close_document (document);
 }
 
 /* Deletes each entry's file for a moment and asks the store for its pixels, which then come
@@ -1531,8 +1484,9 @@ count_decoded_ahead (ChiaroDocument *document,
 
       g_assert_nonnull (expected);
       g_assert_true (g_file_delete (file, NULL, NULL));
-      chiaro_image_store_decode_async (images, hash, mime_type, NULL, on_ready, &result);
-      wait_for (&result);
+      chiaro_image_store_decode_async (images, hash, mime_type, NULL, chiaro_test_store_result,
+                                       &result);
+      chiaro_test_wait_for_result (&result);
       pixbuf = chiaro_image_store_decode_finish (images, result, &error);
       g_clear_object (&result);
       g_assert_true (g_file_replace_contents (file, g_bytes_get_data (bytes, NULL),
@@ -1554,8 +1508,9 @@ count_decoded_ahead (ChiaroDocument *document,
                        gdk_pixbuf_read_pixels (expected),
                        gdk_pixbuf_get_byte_length (expected));
 
-      chiaro_image_store_thumbnail_async (images, hash, mime_type, NULL, on_ready, &result);
-      wait_for (&result);
+      chiaro_image_store_thumbnail_async (images, hash, mime_type, NULL, chiaro_test_store_result,
+                                          &result);
+      chiaro_test_wait_for_result (&result);
       thumbnail = chiaro_image_store_thumbnail_finish (images, result, &error);
       g_assert_no_error (error);
       g_assert_cmpint (MAX (gdk_pixbuf_get_width (thumbnail),
@@ -1607,9 +1562,9 @@ test_answer_decoded_ahead (Fixture       *f,
   chiaro_document_set_n_variants (document, 1);
   chiaro_history_set_cursor (history, root);
   chiaro_document_set_prompt (document, "Cooler light");
-  chiaro_document_send_async (document, NULL, on_ready, &result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
   chiaro_history_set_cursor (history, g_ptr_array_index (chiaro_send_get_entries (send), 0));
-  wait_for (&result);
+  chiaro_test_wait_for_result (&result);
   elsewhere = chiaro_document_send_finish (document, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (chiaro_image_store_get_n_decoded_cached (images), ==, before);

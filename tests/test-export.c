@@ -31,29 +31,6 @@ typedef struct
   ChiaroDocument   *document;
 } Fixture;
 
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  g_assert_true (chiaro_test_wait_until (has_result, slot, 60));
-}
-
 static ChiaroHistoryEntry *
 send_prompt (ChiaroDocument *document,
              const char     *prompt)
@@ -63,8 +40,8 @@ send_prompt (ChiaroDocument *document,
   g_autoptr(ChiaroSend) send = NULL;
 
   chiaro_document_set_prompt (document, prompt);
-  chiaro_document_send_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   send = chiaro_document_send_finish (document, result, &error);
   g_assert_no_error (error);
   return g_ptr_array_index (chiaro_send_get_entries (send), 0);
@@ -95,11 +72,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  chiaro_document_close_async (f->document, NULL, on_ready, &result);
-  wait_for (&result);
-  g_assert_true (chiaro_document_close_finish (f->document, result, NULL));
+  chiaro_test_close_document (f->document);
   g_clear_object (&f->document);
   g_clear_object (&f->dir);
   g_clear_object (&f->out_dir);
@@ -113,13 +86,8 @@ static void
 set_root_photo (Fixture *f)
 {
   g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, on_ready, &result);
-  wait_for (&result);
-  g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
-  g_assert_no_error (error);
+  chiaro_test_set_root_image (f->document, photo, PHOTO);
 }
 
 static gboolean
@@ -133,8 +101,8 @@ export_entry (Fixture                    *f,
   g_autoptr(GAsyncResult) result = NULL;
 
   chiaro_export_entry_async (chiaro_document_get_images (f->document), entry, dest, settings,
-                             flags, NULL, on_ready, &result);
-  wait_for (&result);
+                             flags, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   return chiaro_export_entry_finish (result, error);
 }
 
@@ -465,8 +433,8 @@ test_comparison (Fixture       *f,
 
   settings->metadata = FALSE;
   chiaro_export_comparison_async (before, after, "Before", "After", NULL, settings, dest,
-                                  CHIARO_EXPORT_NONE, NULL, on_ready, &result);
-  wait_for (&result);
+                                  CHIARO_EXPORT_NONE, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_true (chiaro_export_comparison_finish (result, &error));
   g_assert_no_error (error);
 
@@ -495,8 +463,8 @@ test_comparison (Fixture       *f,
 
   /* Never replaced silently. */
   chiaro_export_comparison_async (before, after, "Before", "After", NULL, settings, dest,
-                                  CHIARO_EXPORT_NONE, NULL, on_ready, &again);
-  wait_for (&again);
+                                  CHIARO_EXPORT_NONE, NULL, chiaro_test_store_result, &again);
+  chiaro_test_wait_for_result (&again);
   g_assert_false (chiaro_export_comparison_finish (again, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 }

@@ -246,20 +246,6 @@ fixture_tear_down (Fixture       *f,
   chiaro_test_gemini_clear (&f->gemini);
 }
 
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -296,29 +282,30 @@ list_images (ChiaroDocument *document)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
-/* The peak resident size (kB) since the last reset_peak_memory (). */
+/* A memory figure of this process from /proc/self/status ("VmHWM:", "VmRSS:"), in kB. */
 static guint64
-peak_memory_kb (void)
+status_kb (const char *key)
 {
   g_autofree char *status = NULL;
   const char *line;
 
   g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "VmHWM:");
+  line = strstr (status, key);
   g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+  return g_ascii_strtoull (line + strlen (key), NULL, 10);
+}
+
+/* The peak resident size (kB) since the last reset_peak_memory (). */
+static guint64
+peak_memory_kb (void)
+{
+  return status_kb ("VmHWM:");
 }
 
 static guint64
 current_memory_kb (void)
 {
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "VmRSS:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+  return status_kb ("VmRSS:");
 }
 
 /* Writing 5 to clear_refs sets the peak back to the current size (Linux ≥ 4.0). */
@@ -386,9 +373,9 @@ test_fault (Fixture       *f,
 
   started = g_get_monotonic_time ();
   chiaro_document_set_prompt (document, PROMPT);
-  chiaro_document_send_async (document, NULL, on_ready, &result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
   g_assert_cmpstr (chiaro_document_get_prompt (document), ==, "");
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 120));
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 120));
   send = chiaro_document_send_finish (document, result, &error);
 
   /* Retries only where allowed, with the waits the server asked for or the backoff. */

@@ -33,20 +33,6 @@ typedef struct
 } Fixture;
 
 static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -96,8 +82,8 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (f->window);
   g_assert_finalize_object (f->controls);
 
-  chiaro_document_close_async (f->document, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  chiaro_document_close_async (f->document, NULL, chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 30));
   g_assert_true (chiaro_document_close_finish (f->document, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);

@@ -569,20 +569,6 @@ test_bad_files (void)
   remove_scratch_dir (dir);
 }
 
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_arrived (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
 /* The async pair runs on a worker thread and hands back the same results. */
 static void
 test_async (void)
@@ -594,15 +580,15 @@ test_async (void)
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) error = NULL;
 
-  chiaro_image_load_file_async (file, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (result_arrived, &result, 20));
+  chiaro_image_load_file_async (file, NULL, chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 20));
   image = chiaro_image_load_file_finish (result, &error);
   g_assert_no_error (error);
   g_assert_cmpint (chiaro_image_get_width (image), ==, 1200);
   g_clear_object (&result);
 
-  chiaro_image_decode_async (image, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (result_arrived, &result, 20));
+  chiaro_image_decode_async (image, NULL, chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 20));
   pixbuf = chiaro_image_decode_finish (image, result, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 1200);
@@ -621,8 +607,8 @@ test_cancel (void)
 
   g_cancellable_cancel (cancellable);
 
-  chiaro_image_load_file_async (file, cancellable, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (result_arrived, &result, 20));
+  chiaro_image_load_file_async (file, cancellable, chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 20));
   g_assert_null (chiaro_image_load_file_finish (result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -630,8 +616,8 @@ test_cancel (void)
 
   image = chiaro_image_new_from_file (file, NULL, &error);
   g_assert_no_error (error);
-  chiaro_image_decode_async (image, cancellable, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (result_arrived, &result, 20));
+  chiaro_image_decode_async (image, cancellable, chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 20));
   g_assert_null (chiaro_image_decode_finish (image, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }

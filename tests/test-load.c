@@ -63,39 +63,10 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-close_document (ChiaroDocument *document)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  chiaro_document_close_async (document, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 60));
-  g_assert_true (chiaro_document_close_finish (document, result, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  close_document (f->document);
+  chiaro_test_close_document (f->document);
   g_clear_object (&f->document);
   g_clear_object (&f->provider);
   g_clear_object (&f->catalog);
@@ -108,13 +79,8 @@ static void
 set_root_photo (Fixture *f)
 {
   g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 60));
-  g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
-  g_assert_no_error (error);
+  chiaro_test_set_root_image (f->document, photo, PHOTO);
 }
 
 static void
@@ -173,7 +139,7 @@ test_twenty_in_flight (Fixture       *f,
       chiaro_history_set_cursor (history, root);
       set_aspect_ratio (f->document, ratios[i]);
       chiaro_document_set_prompt (f->document, prompt);
-      chiaro_document_send_async (f->document, NULL, on_ready, &results[i]);
+      chiaro_document_send_async (f->document, NULL, chiaro_test_store_result, &results[i]);
     }
 
   g_assert_true (chiaro_test_wait_until (has_n_requests, &count, 60));
@@ -194,7 +160,7 @@ test_twenty_in_flight (Fixture       *f,
       g_autoptr(GError) error = NULL;
       g_autoptr(ChiaroSend) send = NULL;
 
-      g_assert_true (chiaro_test_wait_until (has_result, &results[i], 60));
+      g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &results[i], 60));
       send = chiaro_document_send_finish (f->document, results[i], &error);
       g_assert_no_error (error);
       g_assert_cmpint (chiaro_send_get_state (send), ==, CHIARO_SEND_DONE);
@@ -274,8 +240,8 @@ edit_once (Fixture *f,
   ChiaroHistoryEntry *cursor;
 
   chiaro_document_set_prompt (f->document, prompt);
-  chiaro_document_send_async (f->document, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 60));
+  chiaro_document_send_async (f->document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   send = chiaro_document_send_finish (f->document, result, &error);
   g_assert_no_error (error);
   g_assert_cmpint (chiaro_send_get_state (send), ==, CHIARO_SEND_DONE);
@@ -289,8 +255,8 @@ edit_once (Fixture *f,
   g_assert_cmpuint (chiaro_history_entry_get_depth (cursor), ==, n);
   chiaro_image_store_thumbnail_async (images, chiaro_history_entry_get_image_hash (cursor),
                                       chiaro_history_entry_get_mime_type (cursor),
-                                      NULL, on_ready, &thumbnail_result);
-  g_assert_true (chiaro_test_wait_until (has_result, &thumbnail_result, 60));
+                                      NULL, chiaro_test_store_result, &thumbnail_result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &thumbnail_result, 60));
   thumbnail = chiaro_image_store_thumbnail_finish (images, thumbnail_result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (thumbnail);

@@ -31,29 +31,6 @@ typedef struct
   ChiaroDocument   *document;
 } Fixture;
 
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  g_assert_true (chiaro_test_wait_until (has_result, slot, 60));
-}
-
 static ChiaroDocument *
 open_document (Fixture                 *f,
                ChiaroDocumentOpenFlags  flags)
@@ -66,16 +43,6 @@ open_document (Fixture                 *f,
   chiaro_document_set_provider (document, f->gemini.provider, "gemini");
   chiaro_document_set_autosave_delay (document, 60000);
   return document;
-}
-
-static void
-close_document (ChiaroDocument *document)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  chiaro_document_close_async (document, NULL, on_ready, &result);
-  wait_for (&result);
-  g_assert_true (chiaro_document_close_finish (document, result, NULL));
 }
 
 static void
@@ -96,7 +63,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   if (f->document != NULL)
-    close_document (f->document);
+    chiaro_test_close_document (f->document);
   g_clear_object (&f->document);
   g_clear_object (&f->dir);
   chiaro_test_gemini_clear (&f->gemini);
@@ -108,13 +75,8 @@ static void
 set_root_photo (Fixture *f)
 {
   g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, on_ready, &result);
-  wait_for (&result);
-  g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
-  g_assert_no_error (error);
+  chiaro_test_set_root_image (f->document, photo, PHOTO);
 }
 
 static JsonNode *
@@ -169,8 +131,9 @@ send_pack (Fixture             *f,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  chiaro_document_send_pack_async (f->document, ratios, size, variants, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_pack_async (f->document, ratios, size, variants, NULL,
+                                   chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   return chiaro_document_send_pack_finish (f->document, result, error);
 }
 
@@ -258,7 +221,8 @@ test_pack (Fixture       *f,
 
   /* Slow answers, so that the five requests are all at the mock before one comes back. */
   chiaro_mock_server_set_delay_ms (f->gemini.mock, 400);
-  chiaro_document_send_pack_async (f->document, ratios, "1K", 1, NULL, on_ready, &result);
+  chiaro_document_send_pack_async (f->document, ratios, "1K", 1, NULL, chiaro_test_store_result,
+                                   &result);
   g_assert_cmpstr (chiaro_document_get_prompt (f->document), ==, "");
 
   /* Progress per ratio: each send is listed at once, with its ratio and the pack. */
@@ -279,7 +243,7 @@ test_pack (Fixture       *f,
     }
   g_assert_true (chiaro_test_wait_until (has_five_requests, f->gemini.mock, 30));
   g_assert_null (result);
-  wait_for (&result);
+  chiaro_test_wait_for_result (&result);
   sends = chiaro_document_send_pack_finish (f->document, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sends->len, ==, 5);
@@ -345,7 +309,7 @@ test_pack (Fixture       *f,
                                         0));
 
   /* The pack survives a save and a reopen. */
-  close_document (f->document);
+  chiaro_test_close_document (f->document);
   g_clear_object (&f->document);
   f->document = open_document (f, CHIARO_DOCUMENT_OPEN_NONE);
   reloaded_entries = chiaro_history_dup_pack_entries (chiaro_document_get_history (f->document),
@@ -375,8 +339,8 @@ test_pack (Fixture       *f,
   g_assert_true (g_file_set_contents (blocker, "not mine", -1, NULL));
   out_dir = g_file_new_for_path (out);
   chiaro_export_entries_async (chiaro_document_get_images (f->document), entries, out_dir, NULL,
-                               "Launch", settings, NULL, on_ready, &export_result);
-  wait_for (&export_result);
+                               "Launch", settings, NULL, chiaro_test_store_result, &export_result);
+  chiaro_test_wait_for_result (&export_result);
   files = chiaro_export_entries_finish (export_result, &renamed, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (files->len, ==, 5);
@@ -530,15 +494,16 @@ test_rerender (Fixture       *f,
   options->image_size = g_strdup ("1K");
   chiaro_document_set_options (f->document, options);
   chiaro_document_set_prompt (f->document, "A red bicycle against the wall");
-  chiaro_document_send_async (f->document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_async (f->document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   draft_send = chiaro_document_send_finish (f->document, result, &error);
   g_assert_no_error (error);
   draft = g_ptr_array_index (chiaro_send_get_entries (draft_send), 0);
   g_assert_cmpint (chiaro_history_entry_get_width (draft), ==, 1024);
 
-  chiaro_document_rerender_async (f->document, draft, "4K", NULL, on_ready, &final_result);
-  wait_for (&final_result);
+  chiaro_document_rerender_async (f->document, draft, "4K", NULL, chiaro_test_store_result,
+                                  &final_result);
+  chiaro_test_wait_for_result (&final_result);
   final_send = chiaro_document_send_finish (f->document, final_result, &error);
   g_assert_no_error (error);
   final = g_ptr_array_index (chiaro_send_get_entries (final_send), 0);
@@ -575,14 +540,15 @@ test_rerender_refused (Fixture       *f,
   ChiaroHistoryEntry *draft;
 
   chiaro_document_set_prompt (f->document, "A lighthouse");
-  chiaro_document_send_async (f->document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_async (f->document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   draft_send = chiaro_document_send_finish (f->document, result, &error);
   g_assert_no_error (error);
   draft = g_ptr_array_index (chiaro_send_get_entries (draft_send), 0);
 
-  chiaro_document_rerender_async (f->document, draft, "8K", NULL, on_ready, &bad_size);
-  wait_for (&bad_size);
+  chiaro_document_rerender_async (f->document, draft, "8K", NULL, chiaro_test_store_result,
+                                  &bad_size);
+  chiaro_test_wait_for_result (&bad_size);
   none = chiaro_document_send_finish (f->document, bad_size, &error);
   g_assert_null (none);
   g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION);
@@ -592,8 +558,8 @@ test_rerender_refused (Fixture       *f,
   chiaro_document_rerender_async (f->document,
                                   chiaro_history_get_root (chiaro_document_get_history
                                                            (f->document)),
-                                  "2K", NULL, on_ready, &root);
-  wait_for (&root);
+                                  "2K", NULL, chiaro_test_store_result, &root);
+  chiaro_test_wait_for_result (&root);
   g_assert_null (chiaro_document_send_finish (f->document, root, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_INVALID);
   g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 1);

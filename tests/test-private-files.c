@@ -21,26 +21,6 @@
 
 #define KEY "private-files-test-key"
 
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  g_assert_true (chiaro_test_wait_until (has_result, slot, 60));
-}
-
 typedef struct
 {
   guint n_dirs;
@@ -128,30 +108,30 @@ make_everything (GFile            *data_dir,
   g_assert_true (chiaro_session_add_project (session, project_dir, &error));
   g_assert_no_error (error);
 
-  chiaro_document_set_root_image_async (document, photo, "Portrait_1.jpg", NULL, on_ready,
-                                        &result);
-  wait_for (&result);
+  chiaro_document_set_root_image_async (document, photo, "Portrait_1.jpg", NULL,
+                                        chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_true (chiaro_document_set_root_image_finish (document, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
   chiaro_document_add_reference_bytes_async (document, logo, "logo.png", "logo", NULL,
-                                             on_ready, &result);
-  wait_for (&result);
+                                             chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   reference = chiaro_document_add_reference_finish (document, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (reference);
   g_clear_object (&result);
 
-  chiaro_document_save_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_true (chiaro_document_save_finish (document, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
   chiaro_document_set_prompt (document, "add the logo");
-  chiaro_document_send_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_send_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   send = chiaro_document_send_finish (document, result, &error);
   g_assert_no_error (error);
   g_assert_cmpint (chiaro_send_get_state (send), ==, CHIARO_SEND_DONE);
@@ -161,21 +141,21 @@ make_everything (GFile            *data_dir,
   cursor = chiaro_history_get_cursor (chiaro_document_get_history (document));
   chiaro_image_store_thumbnail_async (images, chiaro_history_entry_get_image_hash (cursor),
                                       chiaro_history_entry_get_mime_type (cursor),
-                                      NULL, on_ready, &result);
-  wait_for (&result);
+                                      NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   thumbnail = chiaro_image_store_thumbnail_finish (images, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
   /* The second save moves the first to project.json.bak. */
-  chiaro_document_save_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_true (chiaro_document_save_finish (document, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  chiaro_document_close_async (document, NULL, on_ready, &result);
-  wait_for (&result);
+  chiaro_document_close_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   g_assert_true (chiaro_document_close_finish (document, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);

@@ -41,23 +41,6 @@ typedef struct
 /* Waiting for async calls */
 
 static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
 on_tray_error (ChiaroReferenceTray *tray,
                const GError        *error,
                Fixture             *f)
@@ -145,9 +128,9 @@ fixture_set_up (Fixture       *f,
   dir = g_file_new_for_path (project);
 
   chiaro_document_open_async (dir, CHIARO_DOCUMENT_OPEN_CREATE,
-                              chiaro_application_get_catalog (application), NULL, on_ready,
-                              &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 60));
+                              chiaro_application_get_catalog (application), NULL,
+                              chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   f->document = chiaro_document_open_finish (result, &error);
   g_assert_no_error (error);
   chiaro_document_set_model_id (f->document, "gemini-3-pro-image");
@@ -186,8 +169,8 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (f->window);
   g_assert_null (f->tray);
 
-  chiaro_document_close_async (f->document, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 60));
+  chiaro_document_close_async (f->document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
   chiaro_document_close_finish (f->document, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);    /* it holds the document */

@@ -383,20 +383,6 @@ find_preset (ChiaroPresetLibrary *library,
 }
 
 static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer user_data)
-{
-  return *(GAsyncResult **) user_data != NULL;
-}
-
-static void
 on_message (GObject    *object,
             const char *message,
             char      **out)
@@ -413,8 +399,8 @@ reload (ChiaroPresetLibrary *library)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  chiaro_preset_library_load_async (fresh, NULL, on_ready, &result);
-  g_assert_true (chiaro_test_wait_until (has_result, &result, 30));
+  chiaro_preset_library_load_async (fresh, NULL, chiaro_test_store_result, &result);
+  g_assert_true (chiaro_test_wait_until (chiaro_test_has_result, &result, 30));
   g_assert_true (chiaro_preset_library_load_finish (fresh, result, &error));
   g_assert_no_error (error);
 

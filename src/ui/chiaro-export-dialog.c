@@ -159,6 +159,33 @@ is_cancelled (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Ends the export of one file: nothing more when it was cancelled, else a toast naming the
+ * file or the error. */
+static void
+finish_file (ChiaroExportDialog *self,
+             const GError       *error,
+             gboolean            comparison)
+{
+  GFile *dest = g_object_get_data (G_OBJECT (self), "chiaro-dest");
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (is_cancelled (error))
+    return;
+
+  if (error == NULL)
+    {
+      name = g_file_get_basename (dest);
+      if (comparison)
+        /* Translators: a toast after exporting a before/after image; %s is the file's name. */
+        message = g_strdup_printf (_("Exported the comparison “%s”"), name);
+      else
+        /* Translators: a toast after exporting; %s is the file's name. */
+        message = g_strdup_printf (_("Exported “%s”"), name);
+    }
+  finish (self, message, error);
+}
+
 static void
 on_entry_exported (GObject      *object,
                    GAsyncResult *result,
@@ -166,20 +193,9 @@ on_entry_exported (GObject      *object,
 {
   g_autoptr(ChiaroExportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  GFile *dest = g_object_get_data (G_OBJECT (self), "chiaro-dest");
 
-  if (!chiaro_export_entry_finish (result, &error) && is_cancelled (error))
-    return;
-
-  if (error == NULL)
-    {
-      g_autofree char *name = g_file_get_basename (dest);
-
-      /* Translators: a toast after exporting; %s is the file's name. */
-      message = g_strdup_printf (_("Exported “%s”"), name);
-    }
-  finish (self, message, error);
+  chiaro_export_entry_finish (result, &error);
+  finish_file (self, error, FALSE);
 }
 
 static void
@@ -189,20 +205,9 @@ on_comparison_exported (GObject      *object,
 {
   g_autoptr(ChiaroExportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  GFile *dest = g_object_get_data (G_OBJECT (self), "chiaro-dest");
 
-  if (!chiaro_export_comparison_finish (result, &error) && is_cancelled (error))
-    return;
-
-  if (error == NULL)
-    {
-      g_autofree char *name = g_file_get_basename (dest);
-
-      /* Translators: a toast after exporting a before/after image; %s is the file's name. */
-      message = g_strdup_printf (_("Exported the comparison “%s”"), name);
-    }
-  finish (self, message, error);
+  chiaro_export_comparison_finish (result, &error);
+  finish_file (self, error, TRUE);
 }
 
 static void
