@@ -845,11 +845,11 @@ test_earlier (Fixture       *f,
     g_assert_true (after->pdata[i] == before->pdata[i - 2]);
   g_assert_true (is_shown (button));
   wait_for_thumbnails (f);
-  screenshots (f, "earlier");
 
   /* At the top, the button brings 40 more above the first row, which stays in place. */
   adjustment = conversation_adjustment (f);
   gtk_adjustment_set_value (adjustment, 0);
+  screenshots (f, "earlier");
   gtk_widget_grab_focus (button);
   g_assert_true (chiaro_test_wait_for_paint (f->window));
   first = after->pdata[0];
