@@ -148,8 +148,10 @@ def app_edit(name, key, photo, prompt):
             return None
 
         project = wait_for(new_project, name + ': the photo is a project')
+        # The window is titled with the project's name: the photo's, without its extension.
+        title = os.path.splitext(photo)[0]
         window = wait_for(lambda: xdotool('search', '--onlyvisible', '--name',
-                                          photo).split('\n')[0], name + ': the window')
+                                          title).split('\n')[0], name + ': the window')
         if project and window:
             # The prompt goes in through app.send-prompt (org.gtk.Actions over D-Bus: the
             # document's prompt, then win.send), whatever the layout of the window.
