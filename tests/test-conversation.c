@@ -6,7 +6,8 @@
  * Each test opens a project folder with a photo as its root, sends through the real Gemini
  * provider to the in-process mock server, and looks at the panel in a real window: which
  * rows there are, what they say, the pixels of the thumbnails, and what their buttons do to
- * the document.
+ * the document. A long project (made with the stores) shows only its last messages, with a
+ * button for earlier ones.
  */
 
 #include "config.h"
@@ -21,10 +22,15 @@
 #include "chiaro-thumbnail.h"
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-document.h"
+#include "chiaro-test-projects.h"
 #include "chiaro-test-util.h"
 
 #define KEY "conversation-test-key"
 #define PHOTO "Landscape_1.jpg"
+/* The edits of the long project (two messages each), and how many messages the panel shows
+ * at first and brings in per click. */
+#define LONG_EDITS 50
+#define PAGE 40
 
 static ChiaroApplication *application;
 
@@ -207,7 +213,12 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
   g_autofree char *path = chiaro_test_clean_data_path ();
   g_autoptr(GFile) dir = g_file_new_for_path (path);
+  guint n_edits = GPOINTER_TO_UINT (data);
   GtkWidget *box;
+
+  /* With @data: a project of that many edits in a line, made with the stores. */
+  if (n_edits > 0)
+    chiaro_test_make_project (dir, "Long conversation", NULL, n_edits, 0x3366cc);
 
   chiaro_test_gemini_init (&f->gemini, KEY, 3);
   f->document = chiaro_test_open_document (dir, CHIARO_DOCUMENT_OPEN_CREATE, f->gemini.catalog,
@@ -216,10 +227,13 @@ fixture_set_up (Fixture       *f,
   chiaro_document_set_provider (f->document, f->gemini.provider, "gemini");
   chiaro_document_set_autosave_delay (f->document, 60000);
 
-  chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, on_ready, &result);
-  wait_for (&result);
-  g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
-  g_assert_no_error (error);
+  if (n_edits == 0)
+    {
+      chiaro_document_set_root_image_async (f->document, photo, PHOTO, NULL, on_ready, &result);
+      wait_for (&result);
+      g_assert_true (chiaro_document_set_root_image_finish (f->document, result, &error));
+      g_assert_no_error (error);
+    }
 
   f->document_refs = G_OBJECT (f->document)->ref_count;
   f->view = chiaro_conversation_view_new ();
@@ -673,6 +687,200 @@ test_stop (Fixture       *f,
   chiaro_mock_server_set_delay_ms (f->gemini.mock, 0);
 }
 
+/* The message at @index of the document's messages (the path's, oldest first). */
+static ChiaroMessage *
+message_at (Fixture *f,
+            guint    index)
+{
+  GListModel *messages = chiaro_document_get_messages (f->document);
+  g_autoptr(ChiaroMessage) message = g_list_model_get_item (messages, index);
+
+  g_assert_nonnull (message);
+  return message;   /* the model holds it */
+}
+
+/* The rows show the messages [@first, @first + @n) of the document, in order. */
+static void
+assert_rows_show (Fixture *f,
+                  guint    first,
+                  guint    n)
+{
+  g_autoptr(GPtrArray) found = rows (f);
+
+  g_assert_cmpuint (found->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_true (chiaro_message_row_get_message (found->pdata[i]) == message_at (f, first + i));
+}
+
+static GtkWidget *
+find_earlier_button (Fixture *f)
+{
+  g_autoptr(GPtrArray) buttons = find_all (f->view, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "Show Earlier Messages") == 0)
+      return buttons->pdata[i];
+  return NULL;
+}
+
+static GtkAdjustment *
+conversation_adjustment (Fixture *f)
+{
+  g_autoptr(GPtrArray) scrollers = find_all (f->view, GTK_TYPE_SCROLLED_WINDOW);
+
+  /* The first shown, in tree order, is the panel's (the empty page's is hidden); rows have
+   * their own inside. */
+  for (guint i = 0; i < scrollers->len; i++)
+    if (is_shown (scrollers->pdata[i]))
+      return gtk_scrolled_window_get_vadjustment (scrollers->pdata[i]);
+  g_assert_not_reached ();
+}
+
+static void
+assert_at_end (Fixture *f)
+{
+  GtkAdjustment *adjustment = conversation_adjustment (f);
+
+  /* More than a page of rows. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                     2 * gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >=,
+                     gtk_adjustment_get_upper (adjustment) -
+                     gtk_adjustment_get_page_size (adjustment) - 1);
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint n_rows;
+} RowCount;
+
+static gboolean
+has_rows (gpointer user_data)
+{
+  RowCount *count = user_data;
+  g_autoptr(GPtrArray) found = rows (count->f);
+
+  return found->len == count->n_rows;
+}
+
+/* Activates the focused @button as the keyboard does (its "clicked" comes after a short
+ * animation) and waits for the panel to show @n_rows rows, laid out (the anchored view is
+ * scrolled when the new rows have their size, then laid out again). */
+static void
+activate_for_rows (Fixture   *f,
+                   GtkWidget *button,
+                   guint      n_rows)
+{
+  RowCount count = { f, n_rows };
+
+  g_assert_true (gtk_widget_has_focus (button));
+  g_assert_true (gtk_widget_activate (button));
+  g_assert_true (chiaro_test_wait_until (has_rows, &count, 10));
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+}
+
+static double
+window_y (Fixture   *f,
+          GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, f->window, &bounds));
+  return bounds.origin.y;
+}
+
+/* A project of 50 edits (100 messages): the last 40 shown and a button for the others,
+ * which follow a send and an undo; the button brings 40 more above, then the rest, while
+ * the rows the reader looked at stay where they were. */
+static void
+test_earlier (Fixture       *f,
+              gconstpointer  data)
+{
+  GListModel *messages = chiaro_document_get_messages (f->document);
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  GtkAdjustment *adjustment;
+  GtkWidget *button, *first;
+  double y;
+
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2 * LONG_EDITS);
+  wait_for_thumbnails (f);
+  assert_rows_show (f, 2 * LONG_EDITS - PAGE, PAGE);
+  button = find_earlier_button (f);
+  g_assert_nonnull (button);
+  g_assert_true (is_shown (button));
+  g_assert_true (gtk_widget_get_focusable (button) || gtk_widget_get_can_focus (button));
+  assert_at_end (f);
+  before = rows (f);
+  g_assert_cmpint (row_kind (before, PAGE - 1), ==, CHIARO_MESSAGE_MODEL);
+
+  /* A send: its turn comes in at the bottom, the first two shown leave at the top, and the
+   * rows in between stay the same widgets. */
+  send = send_prompt (f, "Brighter, please", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2 * LONG_EDITS + 2);
+  assert_rows_show (f, 2 * LONG_EDITS + 2 - PAGE, PAGE);
+  after = rows (f);
+  /* (While the answer lands, the new turn and the pending send are both on the path for a
+   * moment: the window slides one further, and its first row comes back as a new one.) */
+  for (guint i = 3; i < PAGE; i++)
+    g_assert_true (after->pdata[i - 2] == before->pdata[i]);
+  g_assert_nonnull (find_shown_label (after->pdata[PAGE - 2], "Brighter, please"));
+  wait_for_thumbnails (f);
+  assert_at_end (f);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  before = g_steal_pointer (&after);
+
+  /* Undo: the window slides back, the earlier turn shown again at the top; the rows of the
+   * turns before the undone one stay. */
+  g_assert_true (chiaro_history_undo (chiaro_document_get_history (f->document)));
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 2 * LONG_EDITS);
+  assert_rows_show (f, 2 * LONG_EDITS - PAGE, PAGE);
+  after = rows (f);
+  for (guint i = 2; i < PAGE; i++)
+    g_assert_true (after->pdata[i] == before->pdata[i - 2]);
+  g_assert_true (is_shown (button));
+  wait_for_thumbnails (f);
+
+  /* At the top, the button brings 40 more above the first row, which stays in place. */
+  adjustment = conversation_adjustment (f);
+  gtk_adjustment_set_value (adjustment, 0);
+  screenshots (f, "earlier");
+  gtk_widget_grab_focus (button);
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  first = after->pdata[0];
+  y = window_y (f, first);
+  activate_for_rows (f, button, 2 * PAGE);
+  assert_rows_show (f, 2 * LONG_EDITS - 2 * PAGE, 2 * PAGE);
+  g_assert_cmpfloat (ABS (window_y (f, first) - y), <=, 1.0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+  g_assert_true (is_shown (button));
+  wait_for_thumbnails (f);
+  g_assert_cmpfloat (ABS (window_y (f, first) - y), <=, 1.0);
+
+  /* Again: the last 20, and nothing is left to show. The focus leaves the hidden button
+   * for the conversation. */
+  gtk_adjustment_set_value (adjustment, 0);
+  gtk_widget_grab_focus (button);
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  activate_for_rows (f, button, 2 * LONG_EDITS);
+  assert_rows_show (f, 0, 2 * LONG_EDITS);
+  g_assert_false (is_shown (button));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), f->view));
+
+  /* Everything shown: a send still scrolls to its turn at the end. */
+  g_clear_object (&send);
+  send = send_prompt (f, "Cooler, please", &error);
+  g_assert_no_error (error);
+  assert_rows_show (f, 0, 2 * LONG_EDITS + 2);
+  wait_for_thumbnails (f);
+  assert_at_end (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -687,13 +895,18 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/chiaro/ui/conversation/" path, Fixture, NULL, fixture_set_up, func, \
               fixture_tear_down)
+#define ADD_LONG(path, func) \
+  g_test_add ("/chiaro/ui/conversation/" path, Fixture, GUINT_TO_POINTER (LONG_EDITS), \
+              fixture_set_up, func, fixture_tear_down)
   ADD ("send", test_send);
   ADD ("variants", test_variants);
   ADD ("failure-and-retry", test_failure_and_retry);
   ADD ("retry-refused", test_retry_refused);
   ADD ("dismiss", test_dismiss);
   ADD ("stop", test_stop);
+  ADD_LONG ("earlier", test_earlier);
 #undef ADD
+#undef ADD_LONG
 
   status = g_test_run ();
 

@@ -8,6 +8,12 @@
  * grow (a thumbnail arriving, text streaming in). Without messages the panel says what to
  * do instead.
  *
+ * A long project's path has a thousand messages; a row for each, made at once, held the main
+ * loop for seconds when it opened. The list shows the last PAGE_SIZE of them (a
+ * ChiaroTailModel following the messages: new sends, undo and redo, another branch), and
+ * "Show Earlier Messages" above them brings in PAGE_SIZE more each time, keeping what the
+ * reader looks at in place.
+ *
  * Rows are replaced often (a send finishing, another variant picked). When the keyboard
  * focus is in a row about to go, it moves to the row that takes its place: a window must
  * never keep its focus on a widget that has left it (GTK 4.8 then reads the freed widget
@@ -21,11 +27,14 @@
 #include <adwaita.h>
 
 #include "chiaro-message-row.h"
+#include "chiaro-tail-model.h"
 
 #include "chiaro-conversation-view.h"
 
 /* How close to the end, in pixels, still counts as "at the end". */
 #define END_SLACK 8.0
+/* How many of the last messages are shown at first, and how many more each click brings. */
+#define PAGE_SIZE 40
 
 struct _ChiaroConversationView
 {
@@ -36,12 +45,19 @@ struct _ChiaroConversationView
   AdwStatusPage *empty_page;
   GtkScrolledWindow *scrolled_window;
   GtkListBox *list_box;
+  GtkButton *earlier_button;
 
   /* owned */
   ChiaroDocument *document;     /* (nullable) */
+  ChiaroTailModel *tail;        /* (nullable) the messages shown */
+
+  /* state */
+  double anchor;                /* while anchored: the distance of the view from the end */
 
   /* flags */
   gboolean stick_to_end;
+  gboolean anchored;            /* keep the view where it was as earlier rows come in */
+  gboolean growing;             /* earlier rows are coming in */
   gboolean refocus;             /* the focus was in a removed row */
   guint refocus_position;
 };
@@ -141,7 +157,7 @@ on_messages_changed (GListModel             *messages,
 
   if (self->refocus)
     {
-      guint n_items = g_list_model_get_n_items (messages);
+      guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->tail));
       GtkListBoxRow *row = NULL;
 
       self->refocus = FALSE;
@@ -152,19 +168,73 @@ on_messages_changed (GListModel             *messages,
         gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD);
     }
 
-  if (added > 0)
+  if (added > 0 && !self->growing)
     {
+      self->anchored = FALSE;
       self->stick_to_end = TRUE;
       scroll_to_end (self);
     }
 }
 
-/* The list grew or shrank: follow the end when that is where the reader is. */
+static void
+update_earlier (ChiaroConversationView *self)
+{
+  gboolean visible = self->tail != NULL && chiaro_tail_model_get_n_hidden (self->tail) > 0;
+
+  if (!visible && gtk_widget_has_focus (GTK_WIDGET (self->earlier_button)))
+    gtk_widget_child_focus (GTK_WIDGET (self->list_box), GTK_DIR_TAB_FORWARD);
+  gtk_widget_set_visible (GTK_WIDGET (self->earlier_button), visible);
+}
+
+static void
+on_n_hidden_changed (ChiaroConversationView *self)
+{
+  update_earlier (self);
+}
+
+/* Brings in the next page of earlier messages above the first shown; the view stays on
+ * what it showed (anchored to its distance from the end) until the reader scrolls. */
+static void
+on_earlier_clicked (ChiaroConversationView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  if (self->tail == NULL)
+    return;
+
+  self->anchor = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment);
+  self->anchored = TRUE;
+  self->stick_to_end = FALSE;
+  self->growing = TRUE;
+  chiaro_tail_model_set_limit (self->tail, chiaro_tail_model_get_limit (self->tail) + PAGE_SIZE);
+  self->growing = FALSE;
+}
+
+/* A value set while the viewport was being allocated is read at its next allocation. */
+static gboolean
+reallocate (GtkWidget     *widget,
+            GdkFrameClock *frame_clock,
+            gpointer       user_data)
+{
+  gtk_widget_queue_allocate (widget);
+  return G_SOURCE_REMOVE;
+}
+
+/* The list grew or shrank: follow the end when that is where the reader is, or keep the
+ * anchored place. */
 static void
 on_adjustment_changed (GtkAdjustment          *adjustment,
                        ChiaroConversationView *self)
 {
-  if (self->stick_to_end)
+  double value = gtk_adjustment_get_upper (adjustment) - self->anchor;
+
+  if (self->anchored && gtk_adjustment_get_value (adjustment) != value)
+    {
+      gtk_adjustment_set_value (adjustment, value);
+      gtk_widget_add_tick_callback (gtk_scrolled_window_get_child (self->scrolled_window),
+                                    reallocate, NULL, NULL);
+    }
+  else if (!self->anchored && self->stick_to_end)
     scroll_to_end (self);
 }
 
@@ -174,6 +244,11 @@ on_adjustment_value_changed (GtkAdjustment          *adjustment,
 {
   double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
 
+  /* The reader scrolled away from the anchored place. */
+  if (self->anchored &&
+      ABS (gtk_adjustment_get_value (adjustment) - (gtk_adjustment_get_upper (adjustment) -
+                                                    self->anchor)) > 1.0)
+    self->anchored = FALSE;
   self->stick_to_end = gtk_adjustment_get_value (adjustment) >= end - END_SLACK;
 }
 
@@ -263,6 +338,8 @@ chiaro_conversation_view_class_init (ChiaroConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChiaroConversationView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, ChiaroConversationView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ChiaroConversationView, list_box);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroConversationView, earlier_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_earlier_clicked);
 }
 
 static void
@@ -323,34 +400,38 @@ chiaro_conversation_view_set_document (ChiaroConversationView *self,
   if (self->document == document)
     return;
 
-  if (self->document != NULL)
+  if (self->tail != NULL)
     {
-      g_signal_handlers_disconnect_by_func (chiaro_document_get_messages (self->document),
-                                            on_messages_changing, self);
-      g_signal_handlers_disconnect_by_func (chiaro_document_get_messages (self->document),
-                                            on_messages_changed, self);
+      g_signal_handlers_disconnect_by_data (self->tail, self);
       if (self->list_box != NULL)
         gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
+      g_clear_object (&self->tail);
     }
 
   g_set_object (&self->document, document);
+  self->anchored = FALSE;
 
   if (document != NULL)
     {
-      GListModel *messages = chiaro_document_get_messages (document);
-
+      self->tail = chiaro_tail_model_new (chiaro_document_get_messages (document), PAGE_SIZE);
       /* Connected before the list box's own handler, which removes the rows. */
-      g_signal_connect_object (messages, "items-changed",
+      g_signal_connect_object (self->tail, "items-changed",
                                G_CALLBACK (on_messages_changing), self, 0);
-      gtk_list_box_bind_model (self->list_box, messages, create_row, self, NULL);
-      g_signal_connect_object (messages, "items-changed",
+      gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->tail), create_row, self,
+                               NULL);
+      g_signal_connect_object (self->tail, "items-changed",
                                G_CALLBACK (on_messages_changed), self, G_CONNECT_AFTER);
+      g_signal_connect_object (self->tail, "notify::n-hidden",
+                               G_CALLBACK (on_n_hidden_changed), self, G_CONNECT_SWAPPED);
       self->stick_to_end = TRUE;
       scroll_to_end (self);
     }
 
   if (self->stack != NULL)
-    update_empty (self);
+    {
+      update_empty (self);
+      update_earlier (self);
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
