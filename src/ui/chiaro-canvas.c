@@ -28,11 +28,12 @@
  * Drawing: the render node is built once for a given state and size and reused for every
  * frame in between; textures are never copied, so the renderer uploads each once. An image
  * much larger than the canvas (a 12 MP photo, a 17 MP answer) is also shown through a display
- * copy, made by a worker thread, at most twice the canvas's size in device pixels (2048 at
- * least): no frame at fit then samples or converts the whole image, which costs a software
+ * copy made by a worker thread: no frame at fit then samples or converts the whole image, which costs a software
  * renderer hundreds of milliseconds each frame. The full image is drawn only when zoomed in
  * beyond what the copy covers. While the copy is being made the canvas keeps showing what it
- * showed before, and is busy. Zoomed out,
+ * showed before, and is busy. The copy is exactly the image's size at fit, so that a frame at
+ * fit does not even scale it (the cairo renderer converts a texture again for every frame). A
+ * copy too small after a resize is made again, the old one drawn meanwhile. Zoomed out,
  * images are filtered trilinearly (no moiré on a photo); from 200 % on, with nearest
  * neighbour, so that each image pixel shows as a crisp square the way an editor's user
  * inspecting detail expects; in between, linearly, which avoids uneven pixel widths. GTK 4.8
@@ -63,9 +64,13 @@
 /* The arrow keys pan by this many logical pixels, or move the split by this fraction. */
 #define KEY_PAN_STEP 64
 #define KEY_SPLIT_STEP 0.05
-/* A display copy has at least this many device pixels on its long side, and an image gets
- * one only when its long side is larger than the copy's by DISPLAY_MARGIN. */
-#define DISPLAY_MIN_SIDE 2048
+/* An image gets a display copy when its long side is over DISPLAY_MIN_IMAGE_SIDE pixels and
+ * DISPLAY_MARGIN times the copy's. A copy is the image's size at fit in device pixels (at least
+ * DISPLAY_MIN_SIDE on its long side, DISPLAY_UNKNOWN_SIDE until the canvas has a size); it is
+ * made again when the canvas grows past it or shrinks below it by DISPLAY_MARGIN. */
+#define DISPLAY_MIN_IMAGE_SIDE 3072
+#define DISPLAY_MIN_SIDE 256
+#define DISPLAY_UNKNOWN_SIDE 2048
 #define DISPLAY_MARGIN 1.5
 /* A zoom step goes at least this much further, so that a step is always visible. */
 #define MIN_STEP_RATIO 1.05
@@ -104,6 +109,7 @@ typedef struct
 {
   GdkTexture *texture;       /* (nullable) the copy */
   GCancellable *cancellable; /* (nullable) the copy being made */
+  int side;                  /* the long side of the copy made or being made, or 0 */
 } DisplayCopy;
 
 struct _ChiaroCanvas
@@ -822,19 +828,52 @@ on_display_copy_made (GObject      *object,
   invalidate_cache (self);
 }
 
-/* Starts making @copy for @texture, if it is large enough to need one. */
+/* The long side, in device pixels, of @texture fitted into the canvas's viewport. */
+static int
+display_side (ChiaroCanvas *self,
+              GdkTexture   *texture)
+{
+  Layout layout;
+  double width = gdk_texture_get_width (texture);
+  double height = gdk_texture_get_height (texture);
+  double view_width, view_height, scale;
+
+  get_layout (self, &layout);
+  view_width = layout.viewport.size.width * layout.device_scale;
+  view_height = layout.viewport.size.height * layout.device_scale;
+  if (view_width < 1 || view_height < 1)
+    return DISPLAY_UNKNOWN_SIDE;
+
+  scale = MIN (1.0, MIN (view_width / width, view_height / height));
+  return MAX (DISPLAY_MIN_SIDE, (int) ceil (MAX (width, height) * scale - 1e-6));
+}
+
 static void
-start_display_copy (ChiaroCanvas *self,
-                    DisplayCopy  *copy,
-                    GdkTexture   *texture)
+cancel_display_copy (DisplayCopy *copy)
+{
+  g_cancellable_cancel (copy->cancellable);
+  g_clear_object (&copy->cancellable);
+}
+
+/* Starts making @copy for @texture if it needs one and has none of the right size; a copy for
+ * a new texture (@is_new) first forgets the old one. */
+static void
+update_display_copy (ChiaroCanvas *self,
+                     DisplayCopy  *copy,
+                     GdkTexture   *texture,
+                     gboolean      is_new)
 {
   g_autoptr(GTask) task = NULL;
   DisplayJob *job;
-  double width, height, side, scale;
+  double width, height, long_side;
+  int side;
 
-  g_cancellable_cancel (copy->cancellable);
-  g_clear_object (&copy->cancellable);
-  g_clear_object (&copy->texture);
+  if (is_new)
+    {
+      cancel_display_copy (copy);
+      g_clear_object (&copy->texture);
+      copy->side = 0;
+    }
 
   /* Other textures (GL ones) are downloaded only on the main thread. */
   if (texture == NULL || !GDK_IS_MEMORY_TEXTURE (texture))
@@ -842,20 +881,29 @@ start_display_copy (ChiaroCanvas *self,
 
   width = gdk_texture_get_width (texture);
   height = gdk_texture_get_height (texture);
-  side = MAX (gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)));
-  side = MAX (DISPLAY_MIN_SIDE, ceil (2 * side * get_device_scale (self)));
-  if (MAX (width, height) <= side * DISPLAY_MARGIN)
+  long_side = MAX (width, height);
+  side = display_side (self, texture);
+  if (long_side <= DISPLAY_MIN_IMAGE_SIDE || long_side <= side * DISPLAY_MARGIN)
+    {
+      cancel_display_copy (copy);
+      g_clear_object (&copy->texture);
+      copy->side = 0;
+      return;
+    }
+
+  if (copy->side != 0 && side <= copy->side && side * DISPLAY_MARGIN >= copy->side)
     return;
 
-  scale = side / MAX (width, height);
   job = g_new0 (DisplayJob, 1);
   job->texture = g_object_ref (texture);
-  job->width = MAX (1, (int) round (width * scale));
-  job->height = MAX (1, (int) round (height * scale));
+  job->width = MAX (1, (int) round (width * side / long_side));
+  job->height = MAX (1, (int) round (height * side / long_side));
 
+  cancel_display_copy (copy);
+  copy->side = side;
   copy->cancellable = g_cancellable_new ();
   task = g_task_new (self, copy->cancellable, on_display_copy_made, copy);
-  g_task_set_source_tag (task, start_display_copy);
+  g_task_set_source_tag (task, update_display_copy);
   g_task_set_task_data (task, job, (GDestroyNotify) display_job_free);
   g_task_run_in_thread (task, make_display_copy);
 }
@@ -863,9 +911,9 @@ start_display_copy (ChiaroCanvas *self,
 static void
 forget_display_copy (DisplayCopy *copy)
 {
-  g_cancellable_cancel (copy->cancellable);
-  g_clear_object (&copy->cancellable);
+  cancel_display_copy (copy);
   g_clear_object (&copy->texture);
+  copy->side = 0;
 }
 
 static void
@@ -920,6 +968,11 @@ sync_zoom (ChiaroCanvas *self)
 
   get_layout (self, &layout);
   update_actions (self, &layout);
+
+  /* The canvas's size, or the view's shape, may want copies of another size. */
+  update_display_copy (self, &self->display, self->texture, FALSE);
+  update_display_copy (self, &self->compare_display, self->compare_texture, FALSE);
+  sync_busy (self);
 
   if (layout.zoom != self->notified_zoom)
     {
@@ -1424,9 +1477,10 @@ chiaro_canvas_snapshot (GtkWidget   *widget,
       self->cached_phase_x != layout.phase_x ||
       self->cached_phase_y != layout.phase_y)
     {
-      /* A display copy is being made: what was shown stays until it is there, rather than
-       * one frame drawing the whole large image. */
-      if (self->display.cancellable != NULL || self->compare_display.cancellable != NULL)
+      /* A display copy for a new image is being made: what was shown stays until it is
+       * there, rather than one frame drawing the whole large image. */
+      if ((self->display.cancellable != NULL && self->display.texture == NULL) ||
+          (self->compare_display.cancellable != NULL && self->compare_display.texture == NULL))
         {
           if (self->cached != NULL)
             gtk_snapshot_append_node (snapshot, self->cached);
@@ -1851,7 +1905,7 @@ chiaro_canvas_set_texture (ChiaroCanvas *self,
   else
     g_clear_pointer (&self->cached, gsk_render_node_unref);
 
-  start_display_copy (self, &self->display, texture);
+  update_display_copy (self, &self->display, texture, TRUE);
   forget_difference (self);
   ensure_difference (self);
 
@@ -1892,7 +1946,7 @@ chiaro_canvas_set_compare_texture (ChiaroCanvas *self,
   if (!g_set_object (&self->compare_texture, texture))
     return;
 
-  start_display_copy (self, &self->compare_display, texture);
+  update_display_copy (self, &self->compare_display, texture, TRUE);
   forget_difference (self);
   ensure_difference (self);
 
