@@ -1325,6 +1325,26 @@ test_display_copy (void)
   g_assert_false (chiaro_canvas_get_busy (view.canvas));
   g_assert_true (drawn_texture (&view) == drawn);
 
+  /* A larger canvas: the copy is made again at the new size, the old one drawn meanwhile. */
+  gtk_widget_set_size_request (GTK_WIDGET (view.canvas), 800, 600);
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (view.canvas)));
+  width = canvas_width (&view);
+  height = canvas_height (&view);
+  g_assert_cmpfloat (width, >, 700);
+  zoom = MIN (width / 6000, height / 4000);
+  g_assert_true (chiaro_test_wait_until (canvas_is_idle, view.canvas, 60));
+  drawn = drawn_texture (&view);
+  g_assert_true (drawn != big);
+  g_assert_cmpint (gdk_texture_get_width (drawn), ==, (int) round (6000 * zoom));
+  g_assert_cmpint (gdk_texture_get_height (drawn), ==, (int) round (4000 * zoom));
+  x = round (width / 2 - 3000 * zoom);
+  y = round (height / 2 - 2000 * zoom);
+  shot = render (&view);
+  assert_pixel (shot, x + 1000 * zoom, y + 2000 * zoom, RED, 8);
+  assert_pixel (shot, x + 3000 * zoom, y + 2000 * zoom, GREEN, 8);
+  assert_pixel (shot, x + 5000 * zoom, y + 2000 * zoom, BLUE, 8);
+  g_clear_object (&shot);
+
   /* The same image as the compare texture, split: each side drawn from a copy. */
   chiaro_canvas_set_compare_texture (view.canvas, big);
   chiaro_canvas_set_compare_mode (view.canvas, CHIARO_COMPARE_MODE_SPLIT);
