@@ -1184,6 +1184,188 @@ test_screenshots (void)
   close_view (&view);
 }
 
+/* The textures @node draws, in order. */
+static void
+collect_textures (GskRenderNode *node,
+                  GPtrArray     *textures)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_TEXTURE_NODE:
+      g_ptr_array_add (textures, gsk_texture_node_get_texture (node));
+      break;
+#if GTK_CHECK_VERSION (4, 10, 0)
+    case GSK_TEXTURE_SCALE_NODE:
+      g_ptr_array_add (textures, gsk_texture_scale_node_get_texture (node));
+      break;
+#endif
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        collect_textures (gsk_container_node_get_child (node, i), textures);
+      break;
+    case GSK_CLIP_NODE:
+      collect_textures (gsk_clip_node_get_child (node), textures);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      collect_textures (gsk_rounded_clip_node_get_child (node), textures);
+      break;
+    case GSK_TRANSFORM_NODE:
+      collect_textures (gsk_transform_node_get_child (node), textures);
+      break;
+    case GSK_OPACITY_NODE:
+      collect_textures (gsk_opacity_node_get_child (node), textures);
+      break;
+    case GSK_DEBUG_NODE:
+      collect_textures (gsk_debug_node_get_child (node), textures);
+      break;
+    default:
+      break;
+    }
+}
+
+/* The textures the canvas draws now: its own snapshot, taken at once rather than in a frame,
+ * which could run the callback of a display copy. */
+static GPtrArray *
+drawn_textures (View *view)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  GPtrArray *textures = g_ptr_array_new ();
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  GTK_WIDGET_GET_CLASS (view->canvas)->snapshot (GTK_WIDGET (view->canvas), snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL)
+    collect_textures (node, textures);
+
+  return textures;
+}
+
+/* The one texture the canvas draws now. */
+static GdkTexture *
+drawn_texture (View *view)
+{
+  g_autoptr(GPtrArray) textures = drawn_textures (view);
+
+  g_assert_cmpuint (textures->len, ==, 1);
+  return textures->pdata[0];
+}
+
+/* A 6000×4000 image (red left, blue right, a 200 pixel green square in the middle) is drawn
+ * at fit through a display copy of its size on the screen, made by a worker while the canvas
+ * keeps the image it showed, and from the full image at 100 %. */
+static void
+test_display_copy (void)
+{
+  View view = open_view (420, 320);
+  guint8 *pixels = pattern_new (6000, 4000, RED);
+  g_autoptr(GdkTexture) big = NULL;
+  g_autoptr(GdkTexture) small = solid_texture (100, 50, ORANGE);
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GPtrArray) textures = NULL;
+  GdkTexture *drawn;
+  double width, height, zoom, x, y;
+  guint busy_notifies = 0;
+
+  pattern_fill (pixels, 6000, 3000, 0, 3000, 4000, BLUE);
+  pattern_fill (pixels, 6000, 2900, 1900, 200, 200, GREEN);
+  big = pattern_to_texture (pixels, 6000, 4000);
+  width = canvas_width (&view);
+  height = canvas_height (&view);
+
+  /* An image no larger than the copy would be is drawn as it is, at once. */
+  chiaro_canvas_set_texture (view.canvas, small);
+  g_assert_false (chiaro_canvas_get_busy (view.canvas));
+  g_assert_true (drawn_texture (&view) == small);
+
+  /* The large one: until its copy is made, the small one stays. */
+  g_signal_connect (view.canvas, "notify::busy", G_CALLBACK (count_notify), &busy_notifies);
+  chiaro_canvas_set_texture (view.canvas, big);
+  g_assert_true (chiaro_canvas_get_busy (view.canvas));
+  g_assert_cmpuint (busy_notifies, ==, 1);
+  g_assert_true (chiaro_canvas_get_texture (view.canvas) == big);
+  g_assert_true (drawn_texture (&view) == small);
+  g_assert_true (chiaro_test_wait_until (canvas_is_idle, view.canvas, 60));
+  g_assert_cmpuint (busy_notifies, ==, 2);
+
+  /* Fit: the copy, exactly the size the image is drawn at. */
+  zoom = MIN (width / 6000, height / 4000);
+  drawn = drawn_texture (&view);
+  g_assert_true (drawn != big);
+  g_assert_cmpint (gdk_texture_get_width (drawn), ==, (int) round (6000 * zoom));
+  g_assert_cmpint (gdk_texture_get_height (drawn), ==, (int) round (4000 * zoom));
+  g_assert_cmpfloat_with_epsilon (chiaro_canvas_get_zoom (view.canvas), zoom, 1e-9);
+  x = round (width / 2 - 3000 * zoom);
+  y = round (height / 2 - 2000 * zoom);
+  assert_bounds (view.canvas, x, y, 6000 * zoom, 4000 * zoom);
+  shot = render (&view);
+  assert_pixel (shot, x + 1000 * zoom, y + 2000 * zoom, RED, 8);
+  assert_pixel (shot, x + 5000 * zoom, y + 2000 * zoom, BLUE, 8);
+  assert_pixel (shot, x + 3000 * zoom, y + 2000 * zoom, GREEN, 8);
+  assert_pixel (shot, x + 2 * zoom, y + 2 * zoom, RED, 8);
+  assert_pixel (shot, x + 5998 * zoom, y + 3998 * zoom, BLUE, 8);
+  g_clear_object (&shot);
+
+  /* 100 %, centred: the full image, one image pixel to one screen pixel. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view.canvas), "canvas.zoom-100", NULL));
+  g_assert_true (drawn_texture (&view) == big);
+  g_assert_false (chiaro_canvas_get_busy (view.canvas));
+  x = round (width / 2 - 3000);
+  y = round (height / 2 - 2000);
+  shot = render (&view);
+  assert_pixel (shot, x + 3000, y + 2000, GREEN, 0);
+  assert_pixel (shot, x + 2900, y + 1900, GREEN, 0);
+  assert_pixel (shot, x + 2899, y + 2000, RED, 0);
+  assert_pixel (shot, x + 3099, y + 2099, GREEN, 0);
+  assert_pixel (shot, x + 3100, y + 2000, BLUE, 0);
+  assert_pixel (shot, x + 3050, y + 2100, BLUE, 0);
+  g_clear_object (&shot);
+
+  /* Back at fit, the copy is drawn again, without making it again. */
+  chiaro_canvas_zoom_fit (view.canvas);
+  g_assert_false (chiaro_canvas_get_busy (view.canvas));
+  g_assert_true (drawn_texture (&view) == drawn);
+
+  /* A larger canvas: the copy is made again at the new size, the old one drawn meanwhile. */
+  gtk_widget_set_size_request (GTK_WIDGET (view.canvas), 800, 600);
+  g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (view.canvas)));
+  width = canvas_width (&view);
+  height = canvas_height (&view);
+  g_assert_cmpfloat (width, >, 700);
+  zoom = MIN (width / 6000, height / 4000);
+  g_assert_true (chiaro_test_wait_until (canvas_is_idle, view.canvas, 60));
+  drawn = drawn_texture (&view);
+  g_assert_true (drawn != big);
+  g_assert_cmpint (gdk_texture_get_width (drawn), ==, (int) round (6000 * zoom));
+  g_assert_cmpint (gdk_texture_get_height (drawn), ==, (int) round (4000 * zoom));
+  x = round (width / 2 - 3000 * zoom);
+  y = round (height / 2 - 2000 * zoom);
+  shot = render (&view);
+  assert_pixel (shot, x + 1000 * zoom, y + 2000 * zoom, RED, 8);
+  assert_pixel (shot, x + 3000 * zoom, y + 2000 * zoom, GREEN, 8);
+  assert_pixel (shot, x + 5000 * zoom, y + 2000 * zoom, BLUE, 8);
+  g_clear_object (&shot);
+
+  /* The same image as the compare texture, split: each side drawn from a copy. */
+  chiaro_canvas_set_compare_texture (view.canvas, big);
+  chiaro_canvas_set_compare_mode (view.canvas, CHIARO_COMPARE_MODE_SPLIT);
+  g_assert_true (chiaro_canvas_get_busy (view.canvas));
+  g_assert_true (chiaro_test_wait_until (canvas_is_idle, view.canvas, 60));
+  textures = drawn_textures (&view);
+  g_assert_cmpuint (textures->len, ==, 2);
+  for (guint i = 0; i < textures->len; i++)
+    g_assert_cmpint (gdk_texture_get_width (textures->pdata[i]), ==, (int) round (6000 * zoom));
+  x = round (width / 2 - 3000 * zoom);
+  y = round (height / 2 - 2000 * zoom);
+  shot = render (&view);
+  assert_pixel (shot, x + 1000 * zoom, y + 2000 * zoom, RED, 8);
+  assert_pixel (shot, x + 5000 * zoom, y + 2000 * zoom, BLUE, 8);
+  g_clear_object (&shot);
+
+  chiaro_canvas_set_texture (view.canvas, NULL);
+  g_assert_false (chiaro_canvas_get_busy (view.canvas));
+  close_view (&view);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1210,6 +1392,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/canvas/difference", test_difference);
   g_test_add_func ("/chiaro/ui/canvas/close-while-computing", test_close_while_computing);
   g_test_add_func ("/chiaro/ui/canvas/hidpi", test_hidpi);
+  g_test_add_func ("/chiaro/ui/canvas/display-copy", test_display_copy);
   g_test_add_func ("/chiaro/ui/canvas/screenshots", test_screenshots);
 
   status = g_test_run ();

@@ -26,7 +26,14 @@
  * keeping its own aspect ratio, so images of different sizes line up.
  *
  * Drawing: the render node is built once for a given state and size and reused for every
- * frame in between; textures are never copied, so the renderer uploads each once. Zoomed out,
+ * frame in between; textures are never copied, so the renderer uploads each once. An image
+ * much larger than the canvas (a 12 MP photo, a 17 MP answer) is also shown through a display
+ * copy made by a worker thread: no frame at fit then samples or converts the whole image, which costs a software
+ * renderer hundreds of milliseconds each frame. The full image is drawn only when zoomed in
+ * beyond what the copy covers. While the copy is being made the canvas keeps showing what it
+ * showed before, and is busy. The copy is exactly the image's size at fit, so that a frame at
+ * fit does not even scale it (the cairo renderer converts a texture again for every frame). A
+ * copy too small after a resize is made again, the old one drawn meanwhile. Zoomed out,
  * images are filtered trilinearly (no moiré on a photo); from 200 % on, with nearest
  * neighbour, so that each image pixel shows as a crisp square the way an editor's user
  * inspecting detail expects; in between, linearly, which avoids uneven pixel widths. GTK 4.8
@@ -57,6 +64,14 @@
 /* The arrow keys pan by this many logical pixels, or move the split by this fraction. */
 #define KEY_PAN_STEP 64
 #define KEY_SPLIT_STEP 0.05
+/* An image gets a display copy when its long side is over DISPLAY_MIN_IMAGE_SIDE pixels and
+ * DISPLAY_MARGIN times the copy's. A copy is the image's size at fit in device pixels (at least
+ * DISPLAY_MIN_SIDE on its long side, DISPLAY_UNKNOWN_SIDE until the canvas has a size); it is
+ * made again when the canvas grows past it or shrinks below it by DISPLAY_MARGIN. */
+#define DISPLAY_MIN_IMAGE_SIDE 3072
+#define DISPLAY_MIN_SIDE 256
+#define DISPLAY_UNKNOWN_SIDE 2048
+#define DISPLAY_MARGIN 1.5
 /* A zoom step goes at least this much further, so that a step is always visible. */
 #define MIN_STEP_RATIO 1.05
 
@@ -89,6 +104,14 @@ typedef struct
   double centre_y;
 } Layout;
 
+/* A smaller copy of a large texture, for drawing it zoomed out. */
+typedef struct
+{
+  GdkTexture *texture;       /* (nullable) the copy */
+  GCancellable *cancellable; /* (nullable) the copy being made */
+  int side;                  /* the long side of the copy made or being made, or 0 */
+} DisplayCopy;
+
 struct _ChiaroCanvas
 {
   GtkWidget parent_instance;
@@ -99,6 +122,8 @@ struct _ChiaroCanvas
   GdkTexture *difference;               /* (nullable) the heat map, once computed */
   GCancellable *difference_cancellable; /* (nullable) the heat map being computed */
   GskRenderNode *cached;                /* (nullable) */
+  DisplayCopy display;                  /* of texture */
+  DisplayCopy compare_display;          /* of compare_texture */
 
   /* the view */
   ChiaroCompareMode compare_mode;
@@ -133,6 +158,8 @@ struct _ChiaroCanvas
   guint showing_other : 1;
   guint held_by_gesture : 1;
   guint has_pointer : 1;
+  guint cache_valid : 1;
+  guint notified_busy : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ChiaroCanvas, chiaro_canvas, GTK_TYPE_WIDGET)
@@ -396,10 +423,12 @@ append_shadow (GtkSnapshot           *snapshot,
                                      &(GdkRGBA) { 0, 0, 0, 0.25 }, 0, 1, 0, 4);
 }
 
-/* @texture in @rect, over the checkerboard, where @rect meets @view. */
+/* @texture in @rect, over the checkerboard, where @rect meets @view; drawn from @display, its
+ * smaller copy, when that has enough pixels for @rect. */
 static void
 append_picture (GtkSnapshot           *snapshot,
                 GdkTexture            *texture,
+                GdkTexture            *display,
                 const graphene_rect_t *rect,
                 const graphene_rect_t *view,
                 double                 device_scale)
@@ -408,6 +437,9 @@ append_picture (GtkSnapshot           *snapshot,
 
   if (!graphene_rect_intersection (rect, view, &area))
     return;
+
+  if (display != NULL && rect->size.width * device_scale <= gdk_texture_get_width (display) + 0.5)
+    texture = display;
 
   append_checkerboard (snapshot, rect, &area);
 
@@ -471,20 +503,23 @@ append_single (ChiaroCanvas *self,
                const Layout *layout)
 {
   GdkTexture *texture = self->texture;
+  GdkTexture *display = self->display.texture;
   graphene_rect_t rect = layout->image;
 
   if (self->showing_other && self->compare_texture != NULL)
     {
       texture = self->compare_texture;
+      display = self->compare_display.texture;
       fit_inside (texture, &layout->image, &rect);
     }
   else if (visible_mode (self) == CHIARO_COMPARE_MODE_DIFFERENCE && self->difference != NULL)
     {
       texture = self->difference;
+      display = NULL;
     }
 
   append_shadow (snapshot, &rect, &layout->viewport);
-  append_picture (snapshot, texture, &rect, &layout->viewport, layout->device_scale);
+  append_picture (snapshot, texture, display, &rect, &layout->viewport, layout->device_scale);
 }
 
 static void
@@ -508,11 +543,13 @@ append_split (ChiaroCanvas *self,
   append_shadow (snapshot, &layout->image, view);
 
   gtk_snapshot_push_clip (snapshot, &left);
-  append_picture (snapshot, self->compare_texture, &other, &left, layout->device_scale);
+  append_picture (snapshot, self->compare_texture, self->compare_display.texture, &other, &left,
+                  layout->device_scale);
   gtk_snapshot_pop (snapshot);
 
   gtk_snapshot_push_clip (snapshot, &right);
-  append_picture (snapshot, self->texture, &layout->image, &right, layout->device_scale);
+  append_picture (snapshot, self->texture, self->display.texture, &layout->image, &right,
+                  layout->device_scale);
   gtk_snapshot_pop (snapshot);
 
   append_split_handle (snapshot, split_x, &span);
@@ -533,14 +570,14 @@ append_side_by_side (ChiaroCanvas *self,
 
   gtk_snapshot_push_clip (snapshot, &layout->other_viewport);
   append_shadow (snapshot, &other, &layout->other_viewport);
-  append_picture (snapshot, self->compare_texture, &other, &layout->other_viewport,
-                  layout->device_scale);
+  append_picture (snapshot, self->compare_texture, self->compare_display.texture, &other,
+                  &layout->other_viewport, layout->device_scale);
   gtk_snapshot_pop (snapshot);
 
   gtk_snapshot_push_clip (snapshot, &layout->viewport);
   append_shadow (snapshot, &layout->image, &layout->viewport);
-  append_picture (snapshot, self->texture, &layout->image, &layout->viewport,
-                  layout->device_scale);
+  append_picture (snapshot, self->texture, self->display.texture, &layout->image,
+                  &layout->viewport, layout->device_scale);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -682,11 +719,201 @@ build_node (ChiaroCanvas *self,
   return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
 
+/* The node is kept, stale, so that it can still be drawn while a display copy is made. */
 static void
 invalidate_cache (ChiaroCanvas *self)
 {
-  g_clear_pointer (&self->cached, gsk_render_node_unref);
+  self->cache_valid = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+is_busy (ChiaroCanvas *self)
+{
+  return self->difference_cancellable != NULL ||
+         self->display.cancellable != NULL ||
+         self->compare_display.cancellable != NULL;
+}
+
+static void
+sync_busy (ChiaroCanvas *self)
+{
+  gboolean busy = is_busy (self);
+
+  if (self->notified_busy == busy)
+    return;
+
+  self->notified_busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+typedef struct
+{
+  GdkTexture *texture;
+  int width;
+  int height;
+} DisplayJob;
+
+static void
+display_job_free (DisplayJob *job)
+{
+  g_object_unref (job->texture);
+  g_free (job);
+}
+
+/* In a worker: @job's texture scaled down to its size, filtered (a box filter when shrinking
+ * this much), in premultiplied ARGB as the texture downloads. */
+static void
+make_display_copy (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  DisplayJob *job = task_data;
+  int width = gdk_texture_get_width (job->texture);
+  int height = gdk_texture_get_height (job->texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  cairo_surface_t *source, *copy;
+  cairo_pattern_t *pattern;
+  cairo_t *cr;
+  GBytes *bytes;
+  GdkTexture *texture;
+
+  gdk_texture_download (job->texture, pixels, stride);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  source = cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_ARGB32, width, height,
+                                                stride);
+  copy = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width, job->height);
+  cr = cairo_create (copy);
+  cairo_scale (cr, (double) job->width / width, (double) job->height / height);
+  pattern = cairo_pattern_create_for_surface (source);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_GOOD);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_set_source (cr, pattern);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_pattern_destroy (pattern);
+  cairo_surface_destroy (source);
+  cairo_surface_flush (copy);
+
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (copy),
+                                      (gsize) cairo_image_surface_get_stride (copy) * job->height,
+                                      (GDestroyNotify) cairo_surface_destroy, copy);
+  texture = gdk_memory_texture_new (job->width, job->height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (copy));
+  g_bytes_unref (bytes);
+  g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+on_display_copy_made (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ChiaroCanvas *self = CHIARO_CANVAS (object);
+  DisplayCopy *copy = user_data;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* Cancelled, or the texture changed since. */
+  if (g_task_get_cancellable (G_TASK (result)) != copy->cancellable)
+    return;
+
+  g_clear_object (&copy->cancellable);
+  copy->texture = g_steal_pointer (&texture);
+  sync_busy (self);
+  invalidate_cache (self);
+}
+
+/* The long side, in device pixels, of @texture fitted into the canvas's viewport. */
+static int
+display_side (ChiaroCanvas *self,
+              GdkTexture   *texture)
+{
+  Layout layout;
+  double width = gdk_texture_get_width (texture);
+  double height = gdk_texture_get_height (texture);
+  double view_width, view_height, scale;
+
+  get_layout (self, &layout);
+  view_width = layout.viewport.size.width * layout.device_scale;
+  view_height = layout.viewport.size.height * layout.device_scale;
+  if (view_width < 1 || view_height < 1)
+    return DISPLAY_UNKNOWN_SIDE;
+
+  scale = MIN (1.0, MIN (view_width / width, view_height / height));
+  return MAX (DISPLAY_MIN_SIDE, (int) ceil (MAX (width, height) * scale - 1e-6));
+}
+
+static void
+cancel_display_copy (DisplayCopy *copy)
+{
+  g_cancellable_cancel (copy->cancellable);
+  g_clear_object (&copy->cancellable);
+}
+
+/* Starts making @copy for @texture if it needs one and has none of the right size; a copy for
+ * a new texture (@is_new) first forgets the old one. */
+static void
+update_display_copy (ChiaroCanvas *self,
+                     DisplayCopy  *copy,
+                     GdkTexture   *texture,
+                     gboolean      is_new)
+{
+  g_autoptr(GTask) task = NULL;
+  DisplayJob *job;
+  double width, height, long_side;
+  int side;
+
+  if (is_new)
+    {
+      cancel_display_copy (copy);
+      g_clear_object (&copy->texture);
+      copy->side = 0;
+    }
+
+  /* Other textures (GL ones) are downloaded only on the main thread. */
+  if (texture == NULL || !GDK_IS_MEMORY_TEXTURE (texture))
+    return;
+
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  long_side = MAX (width, height);
+  side = display_side (self, texture);
+  if (long_side <= DISPLAY_MIN_IMAGE_SIDE || long_side <= side * DISPLAY_MARGIN)
+    {
+      cancel_display_copy (copy);
+      g_clear_object (&copy->texture);
+      copy->side = 0;
+      return;
+    }
+
+  if (copy->side != 0 && side <= copy->side && side * DISPLAY_MARGIN >= copy->side)
+    return;
+
+  job = g_new0 (DisplayJob, 1);
+  job->texture = g_object_ref (texture);
+  job->width = MAX (1, (int) round (width * side / long_side));
+  job->height = MAX (1, (int) round (height * side / long_side));
+
+  cancel_display_copy (copy);
+  copy->side = side;
+  copy->cancellable = g_cancellable_new ();
+  task = g_task_new (self, copy->cancellable, on_display_copy_made, copy);
+  g_task_set_source_tag (task, update_display_copy);
+  g_task_set_task_data (task, job, (GDestroyNotify) display_job_free);
+  g_task_run_in_thread (task, make_display_copy);
+}
+
+static void
+forget_display_copy (DisplayCopy *copy)
+{
+  cancel_display_copy (copy);
+  g_clear_object (&copy->texture);
+  copy->side = 0;
 }
 
 static void
@@ -741,6 +968,11 @@ sync_zoom (ChiaroCanvas *self)
 
   get_layout (self, &layout);
   update_actions (self, &layout);
+
+  /* The canvas's size, or the view's shape, may want copies of another size. */
+  update_display_copy (self, &self->display, self->texture, FALSE);
+  update_display_copy (self, &self->compare_display, self->compare_texture, FALSE);
+  sync_busy (self);
 
   if (layout.zoom != self->notified_zoom)
     {
@@ -843,14 +1075,10 @@ move_split_to (ChiaroCanvas *self,
 static void
 forget_difference (ChiaroCanvas *self)
 {
-  gboolean was_busy = self->difference_cancellable != NULL;
-
   g_cancellable_cancel (self->difference_cancellable);
   g_clear_object (&self->difference_cancellable);
   g_clear_object (&self->difference);
-
-  if (was_busy)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  sync_busy (self);
 }
 
 static void
@@ -873,7 +1101,7 @@ on_difference_computed (GObject      *object,
     g_debug ("No difference map: %s", error->message);
   self->difference = g_steal_pointer (&difference);
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  sync_busy (self);
   if (visible_mode (self) == CHIARO_COMPARE_MODE_DIFFERENCE)
     invalidate_cache (self);
 }
@@ -890,7 +1118,7 @@ ensure_difference (ChiaroCanvas *self)
   chiaro_difference_map_compute_async (self->texture, self->compare_texture,
                                        self->difference_cancellable,
                                        on_difference_computed, g_object_ref (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  sync_busy (self);
 }
 
 /* A new image of the same shape keeps the view on the same part of the picture, so that
@@ -1242,15 +1470,26 @@ chiaro_canvas_snapshot (GtkWidget   *widget,
 
   get_layout (self, &layout);
 
-  if (self->cached == NULL ||
+  if (!self->cache_valid ||
       self->cached_width != gtk_widget_get_width (widget) ||
       self->cached_height != gtk_widget_get_height (widget) ||
       self->cached_scale != layout.device_scale ||
       self->cached_phase_x != layout.phase_x ||
       self->cached_phase_y != layout.phase_y)
     {
+      /* A display copy for a new image is being made: what was shown stays until it is
+       * there, rather than one frame drawing the whole large image. */
+      if ((self->display.cancellable != NULL && self->display.texture == NULL) ||
+          (self->compare_display.cancellable != NULL && self->compare_display.texture == NULL))
+        {
+          if (self->cached != NULL)
+            gtk_snapshot_append_node (snapshot, self->cached);
+          return;
+        }
+
       g_clear_pointer (&self->cached, gsk_render_node_unref);
       self->cached = build_node (self, &layout);
+      self->cache_valid = TRUE;
       self->cached_width = gtk_widget_get_width (widget);
       self->cached_height = gtk_widget_get_height (widget);
       self->cached_scale = layout.device_scale;
@@ -1300,6 +1539,8 @@ chiaro_canvas_dispose (GObject *object)
   ChiaroCanvas *self = (ChiaroCanvas *)object;
 
   forget_difference (self);
+  forget_display_copy (&self->display);
+  forget_display_copy (&self->compare_display);
   g_clear_pointer (&self->cached, gsk_render_node_unref);
   g_clear_object (&self->texture);
   g_clear_object (&self->compare_texture);
@@ -1511,7 +1752,8 @@ chiaro_canvas_class_init (ChiaroCanvasClass *klass)
   /**
    * ChiaroCanvas:busy:
    *
-   * Whether the difference heat map is being computed.
+   * Whether the difference heat map, or a display copy of a large image (until which the
+   * canvas keeps showing what it showed before), is being computed.
    */
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL,
@@ -1660,7 +1902,10 @@ chiaro_canvas_set_texture (ChiaroCanvas *self,
   self->texture = texture != NULL ? g_object_ref (texture) : NULL;
   if (texture != NULL)
     carry_view_over (self, old, texture);
+  else
+    g_clear_pointer (&self->cached, gsk_render_node_unref);
 
+  update_display_copy (self, &self->display, texture, TRUE);
   forget_difference (self);
   ensure_difference (self);
 
@@ -1701,6 +1946,7 @@ chiaro_canvas_set_compare_texture (ChiaroCanvas *self,
   if (!g_set_object (&self->compare_texture, texture))
     return;
 
+  update_display_copy (self, &self->compare_display, texture, TRUE);
   forget_difference (self);
   ensure_difference (self);
 
@@ -1865,14 +2111,15 @@ chiaro_canvas_set_showing_other (ChiaroCanvas *self,
  * chiaro_canvas_get_busy:
  * @self: a #ChiaroCanvas
  *
- * Returns: whether the difference heat map is being computed
+ * Returns: whether the difference heat map, or a display copy of a large image, is being
+ *   computed
  */
 gboolean
 chiaro_canvas_get_busy (ChiaroCanvas *self)
 {
   g_return_val_if_fail (CHIARO_IS_CANVAS (self), FALSE);
 
-  return self->difference_cancellable != NULL;
+  return is_busy (self);
 }
 
 /**

@@ -31,7 +31,6 @@
 #define REFERENCE_SIZE 56
 #define IMAGE_SIZE 220
 #define VARIANT_SIZE 96
-#define PULSE_INTERVAL_MS 120
 
 struct _ChiaroMessageRow
 {
@@ -67,7 +66,6 @@ struct _ChiaroMessageRow
   ChiaroDocument *document;
   ChiaroMessage *message;
   GPtrArray *variants;          /* (nullable) MODEL: the variants shown */
-  guint pulse_id;
 };
 
 G_DEFINE_FINAL_TYPE (ChiaroMessageRow, chiaro_message_row, GTK_TYPE_LIST_BOX_ROW)
@@ -566,15 +564,6 @@ describe_state (ChiaroSendState state)
     }
 }
 
-static gboolean
-on_pulse (gpointer user_data)
-{
-  ChiaroMessageRow *self = user_data;
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 update_pending (ChiaroMessageRow *self)
 {
@@ -586,19 +575,10 @@ update_pending (ChiaroMessageRow *self)
   gtk_label_set_text (self->state_label, describe_state (chiaro_send_get_state (send)));
   gtk_spinner_set_spinning (self->spinner, running);
 
-  if (running && fraction < 0)
-    {
-      if (self->pulse_id == 0)
-        {
-          gtk_progress_bar_pulse (self->progress_bar);
-          self->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, on_pulse, self);
-        }
-    }
-  else
-    {
-      g_clear_handle_id (&self->pulse_id, g_source_remove);
-      gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
-    }
+  /* While nothing tells how far it is, the spinner alone shows that it is working: a pulsing
+   * bar would lay itself out again every frame for as long as the model thinks. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), !running || fraction >= 0);
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
 
   gtk_label_set_text (self->streamed_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->streamed_label), text != NULL && *text != '\0');
@@ -741,7 +721,6 @@ chiaro_message_row_dispose (GObject *object)
 {
   ChiaroMessageRow *self = CHIARO_MESSAGE_ROW (object);
 
-  g_clear_handle_id (&self->pulse_id, g_source_remove);
   g_clear_pointer (&self->variants, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), CHIARO_TYPE_MESSAGE_ROW);
   g_clear_object (&self->message);
