@@ -88,6 +88,10 @@ def env_with(key):
     })
     if key is not None:
         env['CHIARO_API_KEY'] = key
+    # In the ASan+UBSan run, whole allocation stacks (as the UI test programs record them),
+    # so that LeakSanitizer can match the GTK and GLib leaks tests/lsan.supp lets through.
+    if 'ASAN_OPTIONS' in env:
+        env['ASAN_OPTIONS'] += ':fast_unwind_on_malloc=0:malloc_context_size=10'
     return env
 
 

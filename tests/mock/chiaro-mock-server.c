@@ -493,9 +493,10 @@ process (GTask        *task,
    * key) to "another host", which this same server records. */
   if (g_str_equal (job->scenario, "redirect-elsewhere"))
     {
+      g_autofree char *location = g_strconcat (job->elsewhere, job->path_and_query, NULL);
+
       job->reply = chiaro_mock_reply_new (307);
-      chiaro_mock_reply_add_header (job->reply, "Location",
-                                    g_strconcat (job->elsewhere, job->path_and_query, NULL));
+      chiaro_mock_reply_add_header (job->reply, "Location", location);
       chiaro_mock_reply_append_string (job->reply, g_strdup ("Moved\n"));
       return;
     }
