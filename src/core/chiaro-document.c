@@ -3161,6 +3161,61 @@ chiaro_document_rerender_async (ChiaroDocument      *self,
                    callback, user_data);
 }
 
+/* 512 < 1K < 2K < 4K; -1 for a size Chiaro does not know. */
+static int
+rank_size (const char *size)
+{
+  static const char * const sizes[] = { "512", "1K", "2K", "4K" };
+
+  for (guint i = 0; size != NULL && i < G_N_ELEMENTS (sizes); i++)
+    if (g_ascii_strcasecmp (size, sizes[i]) == 0)
+      return i;
+
+  return -1;
+}
+
+/**
+ * chiaro_document_dup_final_sizes:
+ * @self: a document
+ * @entry: an entry of this document
+ *
+ * What "Render Final At" offers for @entry.
+ *
+ * Returns: (transfer full) (nullable): the sizes of the entry's model larger than the
+ *   size its turn was sent at, smallest first; %NULL when there are none
+ */
+GStrv
+chiaro_document_dup_final_sizes (ChiaroDocument     *self,
+                                 ChiaroHistoryEntry *entry)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(ChiaroModelInfo) info = NULL;
+  const char * const *sizes;
+  ChiaroTurn *turn;
+  guint n = 0;
+  int rank;
+
+  g_return_val_if_fail (CHIARO_IS_DOCUMENT (self), NULL);
+  g_return_val_if_fail (CHIARO_IS_HISTORY_ENTRY (entry), NULL);
+
+  turn = chiaro_history_entry_get_turn (entry);
+  if (turn == NULL || turn->model_id == NULL ||
+      (info = lookup_model (self, turn->model_id)) == NULL)
+    return NULL;
+
+  rank = rank_size (turn->options != NULL && turn->options->image_size != NULL
+                    ? turn->options->image_size : chiaro_model_info_get_default_size (info));
+  sizes = chiaro_model_info_get_image_sizes (info);
+  for (guint i = 0; sizes != NULL && sizes[i] != NULL; i++)
+    if (rank_size (sizes[i]) > rank)
+      {
+        g_strv_builder_add (builder, sizes[i]);
+        n++;
+      }
+
+  return n > 0 ? g_strv_builder_end (builder) : NULL;
+}
+
 /* Packs */
 
 typedef struct

@@ -173,6 +173,10 @@ void                 chiaro_document_rerender_async     (ChiaroDocument         
                                                          GCancellable            *cancellable,
                                                          GAsyncReadyCallback      callback,
                                                          gpointer                 user_data);
+/* The sizes @entry could be rendered at again: those its turn's model has that are larger
+ * than the turn's (512 < 1K < 2K < 4K). NULL when there are none or @entry has no turn. */
+GStrv                chiaro_document_dup_final_sizes    (ChiaroDocument          *self,
+                                                         ChiaroHistoryEntry      *entry);
 
 /* Social-format pack (chiaro-pack.h): from the cursor, with the document's prompt, tray,
  * model and options, one send per ratio in @aspect_ratios (each with its own turn: the

@@ -239,58 +239,31 @@ get_entry_pack_id (ChiaroHistoryEntry *entry)
   return turn != NULL ? turn->pack_id : NULL;
 }
 
-/* 512 < 1K < 2K < 4K; -1 for a size Chiaro does not know. */
-static int
-rank_size (const char *size)
-{
-  static const char * const sizes[] = { "512", "1K", "2K", "4K" };
-
-  for (guint i = 0; size != NULL && i < G_N_ELEMENTS (sizes); i++)
-    if (g_ascii_strcasecmp (size, sizes[i]) == 0)
-      return i;
-
-  return -1;
-}
-
 /* "Render Final At": the sizes the entry's model has that are larger than the entry's. */
 static GMenuModel *
 create_render_menu (ChiaroHistoryStrip *self,
                     ChiaroHistoryEntry *entry)
 {
-  ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
-  g_autoptr(ChiaroModelInfo) info = NULL;
-  g_autoptr(GMenu) menu = NULL;
-  const char * const *sizes;
-  const char *size;
-  int rank;
+  g_auto(GStrv) sizes = NULL;
+  GMenu *menu;
 
-  if (turn == NULL || turn->model_id == NULL || self->document == NULL)
+  if (self->document == NULL ||
+      (sizes = chiaro_document_dup_final_sizes (self->document, entry)) == NULL)
     return NULL;
 
-  info = chiaro_model_catalog_lookup (chiaro_document_get_catalog (self->document),
-                                      turn->model_id);
-  if (info == NULL)
-    return NULL;
-
-  size = turn->options != NULL && turn->options->image_size != NULL
-         ? turn->options->image_size : chiaro_model_info_get_default_size (info);
-  rank = rank_size (size);
-  sizes = chiaro_model_info_get_image_sizes (info);
+  menu = g_menu_new ();
   for (guint i = 0; sizes[i] != NULL; i++)
-    if (rank_size (sizes[i]) > rank)
-      {
-        g_autoptr(GMenuItem) item = g_menu_item_new (sizes[i], NULL);
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (sizes[i], NULL);
 
-        if (menu == NULL)
-          menu = g_menu_new ();
-        g_menu_item_set_action_and_target_value (item, "history.render-final",
-                                                 g_variant_new ("(ss)",
-                                                                chiaro_history_entry_get_id (entry),
-                                                                sizes[i]));
-        g_menu_append_item (menu, item);
-      }
+      g_menu_item_set_action_and_target_value (item, "history.render-final",
+                                               g_variant_new ("(ss)",
+                                                              chiaro_history_entry_get_id (entry),
+                                                              sizes[i]));
+      g_menu_append_item (menu, item);
+    }
 
-  return menu != NULL ? G_MENU_MODEL (g_steal_pointer (&menu)) : NULL;
+  return G_MENU_MODEL (menu);
 }
 
 static GMenuModel *
@@ -920,41 +893,13 @@ export_pack_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "win.export-pack", NULL);
 }
 
-static void
-on_rerendered (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(ChiaroHistoryStrip) self = user_data;
-  g_autoptr(ChiaroSend) send = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* A failed request stays in the conversation; what was refused before sending is said
-   * here. */
-  send = chiaro_document_send_finish (CHIARO_DOCUMENT (object), result, &error);
-  if (send == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      (error->domain != CHIARO_API_ERROR ||
-       g_error_matches (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION)))
-    g_signal_emit (self, signals[ERROR], 0, error->message);
-}
-
+/* history.render-final (entry id, size): the window's win.render-final does it. */
 static void
 render_final_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  ChiaroHistoryStrip *self = CHIARO_HISTORY_STRIP (widget);
-  ChiaroHistory *history = get_history (self);
-  ChiaroHistoryEntry *entry;
-  const char *id;
-  const char *size;
-
-  g_variant_get (parameter, "(&s&s)", &id, &size);
-  if (history == NULL || (entry = chiaro_history_lookup (history, id)) == NULL)
-    return;
-
-  chiaro_document_rerender_async (self->document, entry, size, NULL, on_rerendered,
-                                  g_object_ref (self));
+  gtk_widget_activate_action_variant (widget, "win.render-final", parameter);
 }
 
 static void

@@ -173,19 +173,6 @@ describe_options (ChiaroMessageRow *self,
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
-/* 512 < 1K < 2K < 4K; -1 for a size Chiaro does not know. */
-static int
-rank_size (const char *size)
-{
-  static const char * const sizes[] = { "512", "1K", "2K", "4K" };
-
-  for (guint i = 0; size != NULL && i < G_N_ELEMENTS (sizes); i++)
-    if (g_ascii_strcasecmp (size, sizes[i]) == 0)
-      return i;
-
-  return -1;
-}
-
 /* The menu of a turn the user sent: Copy Prompt (here), then the window's Render Final At
  * (the sizes of the turn's model larger than the turn's) and Save Prompt as Preset, for the
  * entry the turn produced. */
@@ -198,6 +185,7 @@ create_user_menu (ChiaroMessageRow *self,
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) copy = g_menu_new ();
   g_autoptr(GMenu) workflow = g_menu_new ();
+  g_auto(GStrv) sizes = NULL;
   const char *id;
 
   if (has_prompt)
@@ -209,33 +197,20 @@ create_user_menu (ChiaroMessageRow *self,
            ? G_MENU_MODEL (g_steal_pointer (&menu)) : NULL;
 
   id = chiaro_history_entry_get_id (entry);
-  if (turn->model_id != NULL)
+  sizes = chiaro_document_dup_final_sizes (self->document, entry);
+  if (sizes != NULL)
     {
-      g_autoptr(ChiaroModelInfo) info =
-        chiaro_model_catalog_lookup (chiaro_document_get_catalog (self->document),
-                                     turn->model_id);
       g_autoptr(GMenu) sizes_menu = g_menu_new ();
 
-      if (info != NULL)
+      for (guint i = 0; sizes[i] != NULL; i++)
         {
-          const char * const *sizes = chiaro_model_info_get_image_sizes (info);
-          const char *size = turn->options != NULL && turn->options->image_size != NULL
-                             ? turn->options->image_size
-                             : chiaro_model_info_get_default_size (info);
-          int rank = rank_size (size);
+          g_autoptr(GMenuItem) item = g_menu_item_new (sizes[i], NULL);
 
-          for (guint i = 0; sizes != NULL && sizes[i] != NULL; i++)
-            if (rank_size (sizes[i]) > rank)
-              {
-                g_autoptr(GMenuItem) item = g_menu_item_new (sizes[i], NULL);
-
-                g_menu_item_set_action_and_target_value (item, "win.render-final",
-                                                         g_variant_new ("(ss)", id, sizes[i]));
-                g_menu_append_item (sizes_menu, item);
-              }
+          g_menu_item_set_action_and_target_value (item, "win.render-final",
+                                                   g_variant_new ("(ss)", id, sizes[i]));
+          g_menu_append_item (sizes_menu, item);
         }
-      if (g_menu_model_get_n_items (G_MENU_MODEL (sizes_menu)) > 0)
-        g_menu_append_submenu (workflow, _("_Render Final At"), G_MENU_MODEL (sizes_menu));
+      g_menu_append_submenu (workflow, _("_Render Final At"), G_MENU_MODEL (sizes_menu));
     }
   if (has_prompt)
     {

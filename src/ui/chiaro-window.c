@@ -867,6 +867,19 @@ get_cursor_pack_id (ChiaroWindow *self)
   return turn != NULL ? turn->pack_id : NULL;
 }
 
+/* Failed requests stay in the conversation (one per ratio in a pack); what the document
+ * refused before anything was sent (a ratio or size the model lacks, no key) is a toast. */
+static void
+show_refusal (ChiaroWindow *self,
+              const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error->domain != CHIARO_API_ERROR ||
+      g_error_matches (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION))
+    chiaro_window_show_error (self, error->message);
+}
+
 static void
 on_pack_sent (GObject      *object,
               GAsyncResult *result,
@@ -877,12 +890,8 @@ on_pack_sent (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   sends = chiaro_document_send_pack_finish (CHIARO_DOCUMENT (object), result, &error);
-  /* Failed requests stay in the conversation, one per ratio; what was refused before
-   * anything was sent (a ratio or size the model lacks, no key) is a toast. */
-  if (sends == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      (error->domain != CHIARO_API_ERROR ||
-       g_error_matches (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION)))
-    chiaro_window_show_error (self, error->message);
+  if (sends == NULL)
+    show_refusal (self, error);
 }
 
 static void
@@ -1057,13 +1066,9 @@ on_rerendered (GObject      *object,
   g_autoptr(ChiaroSend) send = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* A failed request stays in the conversation; what was refused before sending is said
-   * here. */
   send = chiaro_document_send_finish (CHIARO_DOCUMENT (object), result, &error);
-  if (send == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      (error->domain != CHIARO_API_ERROR ||
-       g_error_matches (error, CHIARO_API_ERROR, CHIARO_API_ERROR_UNSUPPORTED_OPTION)))
-    chiaro_window_show_error (self, error->message);
+  if (send == NULL)
+    show_refusal (self, error);
 }
 
 /* win.render-final (entry id, size): draft → final from the conversation's message menus. */
