@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -1276,6 +1277,106 @@ test_model_and_refusals (Fixture       *f,
   drop_unsaved (document);
 }
 
+static guint
+count_files (GFile *dir)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  guint n = 0;
+
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  while (children != NULL)
+    {
+      g_autoptr(GFileInfo) info = g_file_enumerator_next_file (children, NULL, NULL);
+
+      if (info == NULL)
+        break;
+      n++;
+    }
+
+  return n;
+}
+
+/* A libpng crasher whose header is sound (it sniffs, its size is known, IEND is there) but
+ * whose data does not decode: only a decode can refuse it. */
+static GBytes *
+read_sound_but_undecodable (char **name)
+{
+  g_auto(GStrv) paths = chiaro_test_list_fixtures ("images/png-crashers", ".png");
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
+      g_autoptr(ChiaroImage) image = chiaro_image_new_from_file (file, NULL, NULL);
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+      if (image != NULL && !(pixbuf = chiaro_image_decode (image, NULL, NULL)))
+        {
+          *name = g_file_get_basename (file);
+          return g_bytes_ref (chiaro_image_get_bytes (image));
+        }
+    }
+
+  g_error ("no crasher has a sound header and undecodable data");
+}
+
+/* A reference is decoded before it is taken: one that does not decode is refused with its
+ * name and leaves nothing in images/; one that does gets the decode as its thumbnail, in
+ * memory and in thumbs/, without decoding it again. */
+static void
+test_reference_must_decode (Fixture       *f,
+                            gconstpointer  data)
+{
+  ChiaroDocument *document = chiaro_document_new (f->gemini.catalog);
+  ChiaroImageStore *images = chiaro_document_get_images (document);
+  g_autoptr(GFile) images_dir = g_file_get_child (chiaro_image_store_get_dir (images), "images");
+  g_autoptr(GFile) thumbs_dir = g_file_get_child (chiaro_image_store_get_dir (images), "thumbs");
+  g_autoptr(GBytes) logo = chiaro_test_read_fixture ("images/pngsuite", "basn2c08.png");
+  g_autoptr(GBytes) photo = chiaro_test_read_fixture ("images/exif-orientation",
+                                                      "Portrait_6.jpg");
+  g_autoptr(GBytes) bad = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_name = NULL;
+  ChiaroReferenceList *references = chiaro_document_get_references (document);
+  ChiaroReference *reference;
+  GdkPixbuf *thumbnail;
+  guint n_images;
+
+  reference = add_reference (document, logo, NULL, &error);
+  g_assert_no_error (error);
+  n_images = count_files (images_dir);
+  g_assert_cmpuint (n_images, ==, 1);
+
+  bad = read_sound_but_undecodable (&bad_name);
+  g_test_message ("refused by its decode only: %s", bad_name);
+  chiaro_document_add_reference_bytes_async (document, bad, bad_name, NULL, NULL,
+                                             chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
+  g_assert_null (chiaro_document_add_reference_finish (document, result, &error));
+  g_assert_error (error, CHIARO_CODEC_ERROR, CHIARO_CODEC_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, bad_name));
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (references)), ==, 1);
+  g_assert_cmpuint (count_files (images_dir), ==, n_images);
+
+  /* The thumbnail is there when the reference arrives (no decode pending), upright (the
+   * photo is stored on its side, EXIF 6), and written for the next time. */
+  reference = add_reference (document, photo, NULL, &error);
+  g_assert_no_error (error);
+  thumbnail = chiaro_reference_get_thumbnail (reference);
+  g_assert_nonnull (thumbnail);
+  g_assert_cmpint (gdk_pixbuf_get_height (thumbnail), ==, CHIARO_THUMBNAIL_SIZE);
+  g_assert_cmpint (gdk_pixbuf_get_width (thumbnail), <, CHIARO_THUMBNAIL_SIZE);
+  g_assert_true (chiaro_image_store_peek_thumbnail (images, chiaro_reference_get_hash (reference))
+                 == thumbnail);
+  g_assert_cmpuint (count_files (thumbs_dir), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (references)), ==, 2);
+
+  drop_unsaved (document);
+}
+
 static void
 on_state (ChiaroSend *send,
           GParamSpec *pspec,
@@ -1597,6 +1698,7 @@ main (int   argc,
   ADD ("delete-entry", test_delete_entry);
   ADD ("autosave", test_autosave);
   ADD ("model-and-refusals", test_model_and_refusals);
+  ADD ("reference-must-decode", test_reference_must_decode);
   ADD ("progress", test_progress);
   ADD ("missing-image", test_missing_image);
   ADD ("resend", test_resend);

@@ -273,7 +273,7 @@ load_images (ChiaroCliGenerate *self)
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (self->input);
       g_autoptr(GError) error = NULL;
 
-      self->canvas = chiaro_image_new_from_file (file, NULL, &error);
+      self->canvas = chiaro_cli_load_image (file, NULL, &error);
       if (self->canvas == NULL)
         {
           g_printerr ("chiaro-cli generate: %s\n", error->message);
@@ -298,7 +298,7 @@ load_images (ChiaroCliGenerate *self)
         }
 
       file = g_file_new_for_commandline_arg (path);
-      image = chiaro_image_new_from_file (file, NULL, &error);
+      image = chiaro_cli_load_image (file, NULL, &error);
       if (image == NULL)
         {
           g_free (label);

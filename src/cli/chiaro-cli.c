@@ -20,6 +20,7 @@
 #include <locale.h>
 
 #include "chiaro-api-error.h"
+#include "chiaro-image-store.h"
 #include "chiaro-image.h"
 #include "chiaro-project-error.h"
 
@@ -104,7 +105,7 @@ inspect_command (int    argc,
       g_autoptr(GError) local_error = NULL;
       g_autofree char *display_path = g_filename_display_name (paths[i]);
 
-      image = chiaro_image_new_from_file (file, NULL, &local_error);
+      image = chiaro_cli_load_image (file, NULL, &local_error);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "path");
@@ -140,6 +141,36 @@ inspect_command (int    argc,
     chiaro_cli_print_json (builder);
 
   return status;
+}
+
+/**
+ * chiaro_cli_load_image:
+ * @file: an image file
+ * @cancellable: (nullable): a #GCancellable
+ * @error: where to put the error
+ *
+ * Reads @file and decodes it at a thumbnail's size (a JPEG at an eighth, cheaply): an image
+ * whose header is sound but whose data does not decode is refused here, as the app's tray
+ * refuses it, rather than sent to the model byte for byte.
+ *
+ * Returns: (transfer full) (nullable): the image, or %NULL with a %CHIARO_CODEC_ERROR (or an
+ *   I/O error) naming the file
+ */
+ChiaroImage *
+chiaro_cli_load_image (GFile         *file,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(ChiaroImage) image = NULL;
+  g_autoptr(GdkPixbuf) pixels = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (!(image = chiaro_image_new_from_file (file, cancellable, error)) ||
+      !(pixels = chiaro_image_decode_scaled (image, CHIARO_THUMBNAIL_SIZE, cancellable, error)))
+    return NULL;
+
+  return g_steal_pointer (&image);
 }
 
 /**

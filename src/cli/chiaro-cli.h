@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "chiaro-document.h"
+#include "chiaro-image.h"
 #include "chiaro-project-state.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,9 @@ int             chiaro_cli_export_command        (int                      argc,
                                                   char                   **argv);
 
 /* Shared by the commands. */
+ChiaroImage    *chiaro_cli_load_image            (GFile                   *file,
+                                                  GCancellable            *cancellable,
+                                                  GError                 **error);
 int             chiaro_cli_exit_status_for_error (const GError            *error);
 void            chiaro_cli_json_add_string       (JsonBuilder             *builder,
                                                   const char              *name,

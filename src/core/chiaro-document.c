@@ -2588,11 +2588,13 @@ typedef struct
   GFile            *file;       /* (nullable) */
   char             *display_name;
   char             *label;
+  gboolean          check_decodes;  /* references: decoded once, which makes the thumbnail */
   /* out */
   char             *hash;
   char             *mime_type;
   int               width;
   int               height;
+  GdkPixbuf        *thumbnail;  /* (nullable) */
 } AddJob;
 
 static void
@@ -2605,6 +2607,7 @@ add_job_free (AddJob *job)
   g_free (job->label);
   g_free (job->hash);
   g_free (job->mime_type);
+  g_clear_object (&job->thumbnail);
   g_free (job);
 }
 
@@ -2629,6 +2632,18 @@ add_image_thread (GTask        *task,
       return;
     }
 
+  /* A reference goes to the model byte for byte when the planner need not convert it, so a
+   * file whose header is sound but whose data does not decode would only fail at Google's
+   * end. It is decoded here, once, at the thumbnail's size (a JPEG at an eighth, cheaply),
+   * and that decode becomes the tray's thumbnail. */
+  if (job->check_decodes &&
+      !(job->thumbnail = chiaro_image_decode_scaled (image, CHIARO_THUMBNAIL_SIZE, cancellable,
+                                                     &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   g_free (job->display_name);
   job->display_name = g_strdup (chiaro_image_get_display_name (image));
   job->hash = chiaro_image_store_add (job->images, chiaro_image_get_bytes (image),
@@ -2638,6 +2653,8 @@ add_image_thread (GTask        *task,
   job->mime_type = g_strdup (chiaro_image_get_mime_type (image));
   job->width = chiaro_image_get_width (image);
   job->height = chiaro_image_get_height (image);
+  if (job->thumbnail != NULL)
+    chiaro_image_store_add_thumbnail (job->images, job->hash, job->thumbnail);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -2809,6 +2826,7 @@ add_reference_async (ChiaroDocument      *self,
   job->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
   job->display_name = g_strdup (display_name);
   job->label = g_strdup (label);
+  job->check_decodes = TRUE;
   g_task_set_task_data (task, job, (GDestroyNotify) add_job_free);
   run_in_worker (task, add_image_thread);
 }
@@ -2822,7 +2840,9 @@ add_reference_async (ChiaroDocument      *self,
  * @callback: called when it is in the tray
  * @user_data: data for @callback
  *
- * Reads and stores the image (decoding only its size) and appends it to the tray.
+ * Reads the image, decodes it at the thumbnail's size (an image that does not decode is
+ * refused with %CHIARO_CODEC_ERROR naming the file, before anything is stored), stores it
+ * and appends it to the tray.
  */
 void
 chiaro_document_add_reference_file_async (ChiaroDocument      *self,
@@ -2848,7 +2868,8 @@ chiaro_document_add_reference_file_async (ChiaroDocument      *self,
  * @callback: called when it is in the tray
  * @user_data: data for @callback
  *
- * Stores the image as it is and appends it to the tray.
+ * Checks that the image decodes, as chiaro_document_add_reference_file_async() does, stores
+ * it as it is and appends it to the tray.
  */
 void
 chiaro_document_add_reference_bytes_async (ChiaroDocument      *self,
@@ -2894,6 +2915,8 @@ chiaro_document_add_reference_finish (ChiaroDocument  *self,
                                     job->display_name);
   if (job->label != NULL)
     chiaro_reference_set_label (reference, job->label);
+  if (job->thumbnail != NULL)
+    chiaro_reference_set_thumbnail (reference, job->thumbnail);
   if (!chiaro_reference_list_insert (self->references, G_MAXUINT, reference, error))
     return NULL;
 

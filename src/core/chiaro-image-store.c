@@ -1270,6 +1270,43 @@ chiaro_image_store_thumbnail_finish (ChiaroImageStore  *self,
 }
 
 /**
+ * chiaro_image_store_add_thumbnail:
+ * @self: a #ChiaroImageStore
+ * @hash: the hash of an image added to the store
+ * @thumbnail: its thumbnail, upright, as chiaro_image_decode_scaled() gives it for
+ *   %CHIARO_THUMBNAIL_SIZE
+ *
+ * Keeps @thumbnail as if chiaro_image_store_thumbnail_async() had made it, and writes it to
+ * thumbs/ (a failed write is not an error), for an image that was decoded at that size
+ * anyway, such as a reference checked when it is added. A thumbnail already kept stays.
+ * This writes a file: call it on a worker thread.
+ */
+void
+chiaro_image_store_add_thumbnail (ChiaroImageStore *self,
+                                  const char       *hash,
+                                  GdkPixbuf        *thumbnail)
+{
+  gboolean added = FALSE;
+
+  g_return_if_fail (CHIARO_IS_IMAGE_STORE (self));
+  g_return_if_fail (chiaro_stored_content_hash_is_valid (hash));
+  g_return_if_fail (GDK_IS_PIXBUF (thumbnail));
+  g_return_if_fail (gdk_pixbuf_get_width (thumbnail) <= CHIARO_THUMBNAIL_SIZE &&
+                    gdk_pixbuf_get_height (thumbnail) <= CHIARO_THUMBNAIL_SIZE);
+
+  g_mutex_lock (&self->mutex);
+  if (!g_hash_table_contains (self->thumbnails, hash))
+    {
+      g_hash_table_insert (self->thumbnails, g_strdup (hash), g_object_ref (thumbnail));
+      added = TRUE;
+    }
+  g_mutex_unlock (&self->mutex);
+
+  if (added)
+    write_thumbnail (self, hash, thumbnail);
+}
+
+/**
  * chiaro_image_store_peek_thumbnail:
  * @self: a #ChiaroImageStore
  * @hash: an image's hash

@@ -112,6 +112,11 @@ void              chiaro_image_store_thumbnail_async  (ChiaroImageStore *self,
 GdkPixbuf        *chiaro_image_store_thumbnail_finish (ChiaroImageStore *self,
                                                        GAsyncResult     *result,
                                                        GError          **error);
+/* Keeps @thumbnail (made by the caller at CHIARO_THUMBNAIL_SIZE) and writes it to thumbs/;
+ * blocks, for workers. */
+void              chiaro_image_store_add_thumbnail    (ChiaroImageStore *self,
+                                                       const char       *hash,
+                                                       GdkPixbuf        *thumbnail);
 /* Returns: (transfer none) (nullable): the thumbnail when it is in memory */
 GdkPixbuf        *chiaro_image_store_peek_thumbnail   (ChiaroImageStore *self,
                                                        const char       *hash);
