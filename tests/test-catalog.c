@@ -842,6 +842,121 @@ test_new_default (void)
   g_remove (path);
 }
 
+/* A user file that cannot be used is never fatal: the built-in catalog, and one message
+ * naming the file and saying why; a sound or missing file gives no message. */
+static void
+assert_builtin (ChiaroModelCatalog *catalog)
+{
+  g_autoptr(ChiaroModelCatalog) builtin = chiaro_model_catalog_new ();
+  g_auto(GStrv) ids = chiaro_model_catalog_dup_ids (catalog);
+  g_auto(GStrv) builtin_ids = chiaro_model_catalog_dup_ids (builtin);
+  g_autoptr(ChiaroModelInfo) pro = chiaro_model_catalog_lookup (catalog, "gemini-3-pro-image");
+
+  g_assert_nonnull (catalog);
+  g_assert_true (g_strv_equal ((const char * const *) ids, (const char * const *) builtin_ids));
+  g_assert_cmpstr (chiaro_model_catalog_get_default_id (catalog), ==, "gemini-3.1-flash-image");
+  g_assert_cmpuint (chiaro_model_info_get_max_references (pro), ==, 14);
+}
+
+static void
+test_fallback (void)
+{
+  static const struct {
+    const char *name;
+    const char *contents;
+    const char *why;
+  } broken[] = {
+    { "truncated-models.json", "{\"version\": 1, \"models\": [", NULL },
+    { "wrong-member-models.json",
+      "{\"version\": 1, \"default_model\": \"a\", \"models\": [{\"id\": \"a\", "
+      "\"max_references\": \"many\"}]}", "“max_references”" },
+    { "newer-models.json", "{\"version\": 99, \"models\": []}", NULL },
+    { "not-json-models.json", "\x89PNG\r\n", NULL },
+    { "empty-models.json", "", NULL },
+  };
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_BUILT, "catalog-fallback", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(GFile) good = write_file ("fallback-good-models.json", user_catalog);
+  g_autoptr(GFile) missing = g_file_new_for_path (dir_path);
+  g_autoptr(ChiaroModelCatalog) catalog = NULL;
+  g_autofree char *warning = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr(GFile) file = write_file (broken[i].name, broken[i].contents);
+
+      catalog = chiaro_model_catalog_new_with_fallback (file, &warning);
+      assert_builtin (catalog);
+      g_assert_nonnull (warning);
+      g_test_message ("%s", warning);
+      g_assert_nonnull (strstr (warning, broken[i].name));
+      g_assert_nonnull (strstr (warning, "built-in model list"));
+      if (broken[i].why != NULL)
+        g_assert_nonnull (strstr (warning, broken[i].why));
+      /* One sentence about it, not the reason's own full stop and then ours. */
+      g_assert_null (strstr (warning, ".."));
+      g_clear_pointer (&warning, g_free);
+      g_clear_object (&catalog);
+
+      /* The message is optional. */
+      catalog = chiaro_model_catalog_new_with_fallback (file, NULL);
+      assert_builtin (catalog);
+      g_clear_object (&catalog);
+    }
+
+  /* A folder where the file should be cannot be read at all. */
+  g_assert_cmpint (g_mkdir_with_parents (dir_path, 0700), ==, 0);
+  catalog = chiaro_model_catalog_new_with_fallback (dir, &warning);
+  assert_builtin (catalog);
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "catalog-fallback"));
+  g_clear_pointer (&warning, g_free);
+  g_clear_object (&catalog);
+
+  /* A sound file is merged; a missing one is no news. */
+  catalog = chiaro_model_catalog_new_with_fallback (good, &warning);
+  g_assert_null (warning);
+  check_user_catalog (catalog);
+  g_clear_object (&catalog);
+  g_assert_cmpint (g_rmdir (dir_path), ==, 0);
+  {
+    /* Not freed by the function: an out argument is only written. */
+    char *unset = (char *) "not written";
+
+    catalog = chiaro_model_catalog_new_with_fallback (missing, &unset);
+    g_assert_null (unset);
+    assert_builtin (catalog);
+  }
+}
+
+/* The same for the user's models.json under XDG_CONFIG_HOME. */
+static void
+test_default_fallback (void)
+{
+  g_autofree char *dir = g_build_filename (config_home, "chiaro", NULL);
+  g_autofree char *path = g_build_filename (dir, "models.json", NULL);
+  g_autoptr(ChiaroModelCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, "{\"version\": 1, \"models\": [{}]}", -1, &error);
+  g_assert_no_error (error);
+  catalog = chiaro_model_catalog_new_default_with_fallback (&warning);
+  assert_builtin (catalog);
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, path));
+  g_clear_pointer (&warning, g_free);
+  g_clear_object (&catalog);
+
+  g_file_set_contents (path, user_catalog, -1, &error);
+  g_assert_no_error (error);
+  catalog = chiaro_model_catalog_new_default_with_fallback (&warning);
+  g_assert_null (warning);
+  check_user_catalog (catalog);
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -865,6 +980,8 @@ main (int   argc,
   g_test_add_func ("/chiaro/catalog/broken", test_broken);
   g_test_add_func ("/chiaro/catalog/broken-user-file", test_broken_user_file);
   g_test_add_func ("/chiaro/catalog/new-default", test_new_default);
+  g_test_add_func ("/chiaro/catalog/fallback", test_fallback);
+  g_test_add_func ("/chiaro/catalog/default-fallback", test_default_fallback);
 
   status = g_test_run ();
   g_free (config_home);

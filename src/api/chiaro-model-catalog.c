@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "chiaro-model-catalog.h"
 
@@ -1312,6 +1313,65 @@ chiaro_model_catalog_new_default (GError **error)
   path = g_build_filename (g_get_user_config_dir (), "chiaro", "models.json", NULL);
   file = g_file_new_for_path (path);
   return chiaro_model_catalog_new_with_user_file (file, error);
+}
+
+/**
+ * chiaro_model_catalog_new_with_fallback:
+ * @user_file: the user's catalog; a missing file is not an error
+ * @warning: (out) (transfer full) (optional) (nullable): set, when @user_file exists but
+ *   cannot be used, to a message for the user naming it and saying why; %NULL otherwise
+ *
+ * Like chiaro_model_catalog_new_with_user_file (), but a file that cannot be read or is
+ * not a model list is never fatal: it is ignored and the built-in catalog is returned, so
+ * that a bad edit of models.json does not stop Chiaro from working.
+ *
+ * Returns: (transfer full): the catalog, never %NULL
+ */
+ChiaroModelCatalog *
+chiaro_model_catalog_new_with_fallback (GFile  *user_file,
+                                        char  **warning)
+{
+  g_autoptr(ChiaroModelCatalog) self = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (user_file), NULL);
+
+  if (warning != NULL)
+    *warning = NULL;
+
+  if ((self = chiaro_model_catalog_new_with_user_file (user_file, &error)))
+    return g_steal_pointer (&self);
+
+  reason = g_strdup (error->message);
+  g_strchomp (reason);
+  if (g_str_has_suffix (reason, "."))
+    reason[strlen (reason) - 1] = '\0';
+  if (warning != NULL)
+    /* Translators: %s names the user's model list and says what is wrong with it. */
+    *warning = g_strdup_printf (_("%s. It is ignored: Chiaro uses its built-in model list."),
+                                reason);
+  return chiaro_model_catalog_new ();
+}
+
+/**
+ * chiaro_model_catalog_new_default_with_fallback:
+ * @warning: (out) (transfer full) (optional) (nullable): why the user's catalog was
+ *   ignored, or %NULL
+ *
+ * chiaro_model_catalog_new_with_fallback () for `$XDG_CONFIG_HOME/chiaro/models.json`.
+ *
+ * Returns: (transfer full): the catalog, never %NULL
+ */
+ChiaroModelCatalog *
+chiaro_model_catalog_new_default_with_fallback (char **warning)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  path = g_build_filename (g_get_user_config_dir (), "chiaro", "models.json", NULL);
+  file = g_file_new_for_path (path);
+  return chiaro_model_catalog_new_with_fallback (file, warning);
 }
 
 /**

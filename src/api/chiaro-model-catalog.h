@@ -81,6 +81,9 @@ gboolean            chiaro_model_catalog_merge_file      (ChiaroModelCatalog *se
 ChiaroModelCatalog *chiaro_model_catalog_new_with_user_file (GFile           *user_file,
                                                              GError         **error);
 ChiaroModelCatalog *chiaro_model_catalog_new_default     (GError            **error);
+ChiaroModelCatalog *chiaro_model_catalog_new_with_fallback (GFile           *user_file,
+                                                            char           **warning);
+ChiaroModelCatalog *chiaro_model_catalog_new_default_with_fallback (char   **warning);
 char              **chiaro_model_catalog_dup_ids         (ChiaroModelCatalog *self);
 ChiaroModelInfo    *chiaro_model_catalog_lookup          (ChiaroModelCatalog *self,
                                                           const char         *model_id);

@@ -230,14 +230,13 @@ static int
 check_model (ChiaroCliGenerate *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
   const char *slash;
 
-  self->catalog = chiaro_model_catalog_new_default (&error);
-  if (self->catalog == NULL)
-    {
-      g_printerr ("chiaro-cli generate: %s\n", error->message);
-      return CHIARO_CLI_EXIT_INPUT;
-    }
+  /* A models.json that cannot be used is said once, and the run goes on without it. */
+  self->catalog = chiaro_model_catalog_new_default_with_fallback (&warning);
+  if (warning != NULL)
+    g_printerr ("chiaro-cli generate: %s\n", warning);
 
   if (self->model_id == NULL)
     self->model_id = g_strdup (chiaro_model_catalog_get_default_id (self->catalog));

@@ -50,6 +50,7 @@ struct _ChiaroApplication
   ChiaroSession *project_session;
   GFile *data_dir;                 /* (nullable) where session.json lives; NULL: default */
   GPtrArray *to_restore;           /* (element-type GFile) (nullable) until restored */
+  char *catalog_warning;           /* (nullable) why models.json was ignored, until shown */
 
   /* flags */
   guint inhibit_cookie;
@@ -329,12 +330,9 @@ chiaro_application_startup (GApplication *application)
   self->session = chiaro_http_session_new ();
 
   /* The user's catalog is a small file, read once here before any window exists. */
-  self->catalog = chiaro_model_catalog_new_default (&error);
-  if (self->catalog == NULL)
-    {
-      g_message ("Using the built-in model list: %s", error->message);
-      self->catalog = chiaro_model_catalog_new ();
-    }
+  self->catalog = chiaro_model_catalog_new_default_with_fallback (&self->catalog_warning);
+  if (self->catalog_warning != NULL)
+    g_message ("%s", self->catalog_warning);
 
   /* The prompt library, shared by the windows; the user's part is read on a worker. */
   {
@@ -398,6 +396,7 @@ static void
 chiaro_application_window_added (GtkApplication *application,
                                  GtkWindow      *window)
 {
+  ChiaroApplication *self = CHIARO_APPLICATION (application);
   static gboolean first = TRUE;
 
   GTK_APPLICATION_CLASS (chiaro_application_parent_class)->window_added (application, window);
@@ -405,6 +404,13 @@ chiaro_application_window_added (GtkApplication *application,
   if (CHIARO_IS_WINDOW (window))
     g_signal_connect_object (window, "notify::busy", G_CALLBACK (update_busy), application,
                              G_CONNECT_SWAPPED);
+
+  /* A models.json that was ignored is said once, in the first window. */
+  if (CHIARO_IS_WINDOW (window) && self->catalog_warning != NULL)
+    {
+      chiaro_window_show_error (CHIARO_WINDOW (window), self->catalog_warning);
+      g_clear_pointer (&self->catalog_warning, g_free);
+    }
 
   /* The start-up benchmark's probe: see the top of the file. */
   if (first && g_getenv ("CHIARO_EXIT_AFTER_FIRST_FRAME") != NULL)
@@ -471,6 +477,7 @@ chiaro_application_finalize (GObject *object)
   g_clear_object (&self->project_session);
   g_clear_object (&self->data_dir);
   g_clear_pointer (&self->to_restore, g_ptr_array_unref);
+  g_free (self->catalog_warning);
 
   G_OBJECT_CLASS (chiaro_application_parent_class)->finalize (object);
 }
