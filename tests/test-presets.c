@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <json-glib/json-glib.h>
+
+#include "chiaro-preset-library-private.h"
 #include "chiaro-preset-library.h"
 #include "chiaro-test-util.h"
 
@@ -302,6 +305,88 @@ test_io_errors (Fixture       *f,
   g_assert_nonnull (strstr (error->message, f->path));
 }
 
+/* The built-in presets' names are translatable: the list marked for xgettext holds exactly
+ * the ids and names of chiaro-presets.json (as compiled into the library), in order; the
+ * file that holds it is in po/POTFILES.in; and xgettext, run as the po/ target runs it
+ * (meson's glib preset), extracts every name with its context. */
+static void
+test_builtin_names_translatable (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(ChiaroPresetLibrary) library = chiaro_preset_library_new (f->file);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source_root = g_test_build_filename (G_TEST_DIST, "..", NULL);
+  g_autofree char *source = g_build_filename (source_root, "src", "core",
+                                              "chiaro-preset-library.c", NULL);
+  g_autofree char *potfiles_path = g_build_filename (source_root, "po", "POTFILES.in", NULL);
+  g_autofree char *potfiles = NULL;
+  g_autofree char *pot = NULL;
+  g_autofree char *xgettext = g_find_program_in_path ("xgettext");
+  g_auto(GStrv) lines = NULL;
+  JsonArray *presets;
+  guint n;
+  int status;
+
+  g_assert_true (load (library, &error));
+  g_assert_no_error (error);
+  json = g_resources_lookup_data ("/io/github/chiaro/Chiaro/core/chiaro-presets.json",
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (json, NULL),
+                                             g_bytes_get_size (json), &error));
+  presets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "presets");
+
+  for (n = 0; chiaro_preset_library_builtin_names[n].id != NULL; n++)
+    {
+      const ChiaroPresetBuiltinName *marked = &chiaro_preset_library_builtin_names[n];
+      JsonObject *preset;
+
+      g_assert_cmpuint (n, <, json_array_get_length (presets));
+      preset = json_array_get_object_element (presets, n);
+      g_assert_cmpstr (marked->id, ==, json_object_get_string_member (preset, "id"));
+      g_assert_cmpstr (marked->name, ==, json_object_get_string_member (preset, "name"));
+      /* What the library shows is the name through gettext (untranslated here, in C). */
+      g_assert_cmpstr (chiaro_preset_get_name (chiaro_preset_library_lookup (library, marked->id)),
+                       ==, marked->name);
+    }
+  g_assert_cmpuint (n, ==, json_array_get_length (presets));
+  g_assert_cmpuint (n, ==, 9);
+
+  g_assert_true (g_file_get_contents (potfiles_path, &potfiles, NULL, NULL));
+  lines = g_strsplit (potfiles, "\n", -1);
+  g_assert_true (g_strv_contains ((const char * const *) lines,
+                                  "src/core/chiaro-preset-library.c"));
+
+  if (xgettext == NULL)
+    {
+      g_test_skip ("xgettext is not installed");
+      return;
+    }
+  {
+    const char *argv[] = { xgettext, "--language=C", "--from-code=UTF-8", "--keyword=_",
+                           "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
+                           "--add-comments=Translators", "--output=-", source, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &pot, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *entry = g_strdup_printf ("msgctxt \"preset\"\nmsgid \"%s\"\n",
+                                                chiaro_preset_library_builtin_names[i].name);
+
+      if (strstr (pot, entry) == NULL)
+        g_error ("xgettext did not extract “%s”", chiaro_preset_library_builtin_names[i].name);
+    }
+  g_assert_nonnull (strstr (pot, "Translators: the names of the built-in presets"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +401,8 @@ main (int   argc,
               fixture_set_up, test_corrupt, fixture_tear_down);
   g_test_add ("/chiaro/presets/io-errors", Fixture, NULL,
               fixture_set_up, test_io_errors, fixture_tear_down);
+  g_test_add ("/chiaro/presets/builtin-names-translatable", Fixture, NULL,
+              fixture_set_up, test_builtin_names_translatable, fixture_tear_down);
 
   return g_test_run ();
 }
