@@ -19,6 +19,8 @@
 #include "chiaro-document.h"
 #include "chiaro-gemini-provider.h"
 #include "chiaro-message-row.h"
+#include "chiaro-pack-view.h"
+#include "chiaro-pack.h"
 #include "chiaro-thumbnail.h"
 #include "chiaro-test-ui-util.h"
 #include "chiaro-test-document.h"
@@ -882,6 +884,341 @@ test_earlier (Fixture       *f,
   assert_at_end (f);
 }
 
+/* Packs */
+
+static ChiaroPackView *
+only_pack_view (Fixture *f)
+{
+  g_autoptr(GPtrArray) found = rows (f);
+  g_autoptr(GPtrArray) views = find_all (f->view, CHIARO_TYPE_PACK_VIEW);
+
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (row_kind (found, 0), ==, CHIARO_MESSAGE_PACK);
+  g_assert_cmpuint (views->len, ==, 1);
+  g_assert_true (gtk_widget_is_ancestor (views->pdata[0], found->pdata[0]));
+  return views->pdata[0];
+}
+
+static ChiaroMessage *
+item_message (GtkWidget *item)
+{
+  return g_object_get_data (G_OBJECT (item), "chiaro-message");
+}
+
+static const char *
+item_ratio (GtkWidget *item)
+{
+  return chiaro_generation_options_get_aspect_ratio (
+    chiaro_message_get_turn (item_message (item))->options);
+}
+
+/* The first widget under @root with @css_class that is shown, or NULL. */
+static GtkWidget *
+find_shown_css (GtkWidget  *root,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class) && is_shown (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shown_css (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* "done done failed …": each item's state, in order, and each in the ratio order. */
+static char *
+describe_items (ChiaroPackView *view)
+{
+  const char * const *ratios = chiaro_pack_get_default_ratios ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_items = chiaro_pack_view_get_n_items (view);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      GtkWidget *item = chiaro_pack_view_get_item (view, i);
+      const char *state = gtk_widget_has_css_class (item, "done") ? "done"
+                          : gtk_widget_has_css_class (item, "pending") ? "pending"
+                          : gtk_widget_has_css_class (item, "failed") ? "failed" : "?";
+
+      g_assert_true (is_shown (item));
+      g_assert_cmpstr (item_ratio (item), ==, ratios[i]);
+      g_assert_nonnull (find_shown_label (item, ratios[i]));
+      g_string_append_printf (text, "%s%s", i > 0 ? " " : "", state);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+pack_has_n_done (gpointer user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GPtrArray) views = find_all (f->view, CHIARO_TYPE_PACK_VIEW);
+  g_autofree char *expected = g_strdup_printf ("%u of 5 done",
+                                               GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (f->view),
+                                                                                    "n-done")));
+
+  return views->len == 1 &&
+         g_str_has_prefix (chiaro_pack_view_get_progress_text (views->pdata[0]), expected);
+}
+
+static void
+wait_n_done (Fixture *f,
+             guint    n_done)
+{
+  g_object_set_data (G_OBJECT (f->view), "n-done", GUINT_TO_POINTER (n_done));
+  g_assert_true (chiaro_test_wait_until (pack_has_n_done, f, 60));
+}
+
+/* Whether @model (or a section or submenu of it) has @action with @target. */
+static gboolean
+menu_has (GMenuModel *model,
+          const char *action,
+          GVariant   *target)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (target);
+
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
+      g_autoptr(GVariant) value = NULL;
+      g_autofree char *name = NULL;
+
+      if ((section != NULL && menu_has (section, action, g_variant_ref (owned))) ||
+          (submenu != NULL && menu_has (submenu, action, g_variant_ref (owned))))
+        return TRUE;
+      g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name);
+      value = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+      if (g_strcmp0 (name, action) == 0 && value != NULL && g_variant_equal (value, owned))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+send_pack_async (Fixture       *f,
+                 const char    *prompt,
+                 GAsyncResult **result)
+{
+  chiaro_document_set_prompt (f->document, prompt);
+  chiaro_document_send_pack_async (f->document, chiaro_pack_get_default_ratios (), "1K", 1, NULL,
+                                   on_ready, result);
+}
+
+/* A pack of five is one row: the prompt once, five ratio items in flight, then four images
+ * and the one the model refused, with its reason; a click on an image moves the cursor to
+ * it; each image has the entry menu; Retry sends that ratio alone; reopened, the pack is
+ * still one row. */
+static void
+test_pack (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *states = NULL;
+  g_autofree char *failed_ratio = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *sent_ratio = NULL;
+  ChiaroHistory *history = chiaro_document_get_history (f->document);
+  ChiaroPackView *view;
+  GtkWidget *failed_item = NULL;
+  GtkWidget *target_item = NULL;
+  GtkWidget *button;
+  GtkWidget *menu_button;
+  ChiaroHistoryEntry *target;
+  guint n_items;
+
+  chiaro_mock_server_clear_requests (f->gemini.mock);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 600);
+  chiaro_mock_server_push_scenario (f->gemini.mock, "image-safety");
+  send_pack_async (f, "Summer sale banner", &result);
+
+  /* In flight: one row, five pending items in the ratio order, Stop All. */
+  view = only_pack_view (f);
+  g_assert_cmpuint (chiaro_pack_view_get_n_items (view), ==, 5);
+  states = describe_items (view);
+  g_assert_cmpstr (states, ==, "pending pending pending pending pending");
+  g_clear_pointer (&states, g_free);
+  g_assert_cmpstr (chiaro_pack_view_get_progress_text (view), ==, "0 of 5 done");
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (view), "Social Pack · 5 Sizes"));
+  g_assert_nonnull (find_shown_label (f->view, "Summer sale banner"));
+  g_assert_nonnull (find_shown_css (GTK_WIDGET (view), "pack-stop"));
+  g_assert_null (find_shown_css (GTK_WIDGET (view), "pack-retry"));
+  screenshots (f, "pack-sending");
+
+  wait_for (&result);
+  sends = chiaro_document_send_pack_finish (f->document, result, &error);
+  g_assert_no_error (error);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      ChiaroMockRequest *request = chiaro_mock_server_get_request (f->gemini.mock, i);
+
+      if (g_strcmp0 (request->scenario, "image-safety") == 0)
+        failed_ratio = g_strdup (json_node_get_string (
+          chiaro_test_json_get_path (request->json, "generationConfig.imageConfig.aspectRatio")));
+    }
+  g_assert_nonnull (failed_ratio);
+
+  /* Four images and the refused ratio, that item only. */
+  wait_n_done (f, 4);
+  wait_for_thumbnails (f);
+  view = only_pack_view (f);
+  g_assert_cmpstr (chiaro_pack_view_get_progress_text (view), ==, "4 of 5 done · 1 failed");
+  g_assert_null (find_shown_css (GTK_WIDGET (view), "pack-stop"));
+  n_items = chiaro_pack_view_get_n_items (view);
+  g_assert_cmpuint (n_items, ==, 5);
+  for (guint i = 0; i < n_items; i++)
+    {
+      GtkWidget *item = chiaro_pack_view_get_item (view, i);
+      ChiaroMessage *message = item_message (item);
+
+      if (g_str_equal (item_ratio (item), failed_ratio))
+        {
+          failed_item = item;
+          g_assert_true (gtk_widget_has_css_class (item, "failed"));
+          g_assert_cmpint (chiaro_message_get_kind (message), ==, CHIARO_MESSAGE_FAILED);
+          reason = g_strdup (chiaro_send_get_error (chiaro_message_get_send (message))->message);
+          g_assert_nonnull (find_shown_label (item, reason));
+          g_assert_cmpstr (gtk_widget_get_tooltip_text (item), ==, reason);
+          g_assert_nonnull (find_shown_css (item, "pack-retry"));
+          g_assert_null (find_shown_css (item, "pack-image"));
+          continue;
+        }
+      g_assert_true (gtk_widget_has_css_class (item, "done"));
+      g_assert_null (find_shown_css (item, "pack-retry"));
+      button = find_shown_css (item, "pack-image");
+      g_assert_nonnull (button);
+      /* Its image is the entry's, drawn. */
+      {
+        g_autoptr(GPtrArray) thumbnails = find_all (button, CHIARO_TYPE_THUMBNAIL);
+
+        g_assert_cmpuint (thumbnails->len, ==, 1);
+        g_assert_cmpstr (chiaro_thumbnail_get_hash (thumbnails->pdata[0]), ==,
+                         chiaro_history_entry_get_image_hash (chiaro_message_get_entry (message)));
+        assert_thumbnail_drawn (f, thumbnails->pdata[0]);
+      }
+      g_assert_cmpint (gtk_widget_has_css_class (button, "chosen"), ==,
+                       chiaro_message_get_entry (message) == chiaro_history_get_cursor (history));
+      if (chiaro_message_get_entry (message) != chiaro_history_get_cursor (history))
+        target_item = item;
+    }
+  g_assert_nonnull (failed_item);
+  g_assert_nonnull (target_item);
+  screenshots (f, "pack-failed");
+
+  /* Each image's menu: Render Final At and Save Prompt as Preset for that entry. */
+  target = chiaro_message_get_entry (item_message (target_item));
+  menu_button = find_shown_css (target_item, "pack-item-menu");
+  g_assert_nonnull (menu_button);
+  g_assert_true (menu_has (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)),
+                           "win.render-final",
+                           g_variant_new ("(ss)", chiaro_history_entry_get_id (target), "2K")));
+  g_assert_true (menu_has (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)),
+                           "win.save-turn-preset",
+                           g_variant_new_string (chiaro_history_entry_get_id (target))));
+
+  /* A click on another ratio's image moves the cursor there; the row marks it. */
+  g_signal_emit_by_name (find_shown_css (target_item, "pack-image"), "clicked");
+  g_assert_true (chiaro_history_get_cursor (history) == target);
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  view = only_pack_view (f);
+  for (guint i = 0; i < chiaro_pack_view_get_n_items (view); i++)
+    {
+      GtkWidget *item = chiaro_pack_view_get_item (view, i);
+      GtkWidget *image = find_shown_css (item, "pack-image");
+
+      if (image != NULL)
+        g_assert_cmpint (gtk_widget_has_css_class (image, "chosen"), ==,
+                         chiaro_message_get_entry (item_message (item)) == target);
+    }
+
+  /* Retry: that ratio alone is sent again; the pack is whole. */
+  chiaro_mock_server_clear_requests (f->gemini.mock);
+  for (guint i = 0; i < chiaro_pack_view_get_n_items (view); i++)
+    if (gtk_widget_has_css_class (chiaro_pack_view_get_item (view, i), "failed"))
+      failed_item = chiaro_pack_view_get_item (view, i);
+  g_signal_emit_by_name (find_shown_css (failed_item, "pack-retry"), "clicked");
+  wait_n_done (f, 5);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 1);
+  sent_ratio = g_strdup (json_node_get_string (
+    chiaro_test_json_get_path (chiaro_mock_server_get_request (f->gemini.mock, 0)->json,
+                               "generationConfig.imageConfig.aspectRatio")));
+  g_assert_cmpstr (sent_ratio, ==, failed_ratio);
+  wait_for_thumbnails (f);
+  view = only_pack_view (f);
+  states = describe_items (view);
+  g_assert_cmpstr (states, ==, "done done done done done");
+  g_clear_pointer (&states, g_free);
+  g_assert_null (find_shown_label (f->view, reason));
+  g_assert_true (chiaro_history_get_cursor (history) == target);
+  screenshots (f, "pack");
+
+  /* Saved and reopened: still one pack row, with its five images. */
+  {
+    g_autoptr(GAsyncResult) closed = NULL;
+    g_autoptr(GFile) dir = g_object_ref (chiaro_document_get_dir (f->document));
+    g_autofree char *target_id = g_strdup (chiaro_history_entry_get_id (target));
+
+    chiaro_conversation_view_set_document (CHIARO_CONVERSATION_VIEW (f->view), NULL);
+    chiaro_document_close_async (f->document, NULL, on_ready, &closed);
+    wait_for (&closed);
+    g_assert_true (chiaro_document_close_finish (f->document, closed, &error));
+    g_assert_no_error (error);
+    g_clear_object (&f->document);
+
+    f->document = chiaro_test_open_document (dir, CHIARO_DOCUMENT_OPEN_NONE, f->gemini.catalog,
+                                             &error);
+    g_assert_no_error (error);
+    chiaro_document_set_autosave_delay (f->document, 60000);
+    f->document_refs = G_OBJECT (f->document)->ref_count;
+    chiaro_conversation_view_set_document (CHIARO_CONVERSATION_VIEW (f->view), f->document);
+    wait_for_thumbnails (f);
+
+    view = only_pack_view (f);
+    states = describe_items (view);
+    g_assert_cmpstr (states, ==, "done done done done done");
+    g_assert_cmpstr (chiaro_pack_view_get_progress_text (view), ==, "5 of 5 done");
+    g_assert_cmpstr (chiaro_history_entry_get_id (
+                       chiaro_history_get_cursor (chiaro_document_get_history (f->document))),
+                     ==, target_id);
+  }
+}
+
+/* Stop All stops every ratio in flight: nothing is added, the row goes, the prompt is back. */
+static void
+test_pack_stop (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  ChiaroPackView *view;
+
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 5000);
+  send_pack_async (f, "Stop this pack", &result);
+  view = only_pack_view (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "pack.stop", NULL));
+  wait_for (&result);
+  g_assert_null (chiaro_document_send_pack_finish (f->document, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 0);
+
+  found = rows (f);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_sends (f->document)), ==, 0);
+  g_assert_cmpuint (chiaro_history_get_n_entries (chiaro_document_get_history (f->document)),
+                    ==, 1);
+  g_assert_cmpstr (chiaro_document_get_prompt (f->document), ==, "Stop this pack");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -905,6 +1242,8 @@ main (int   argc,
   ADD ("retry-refused", test_retry_refused);
   ADD ("dismiss", test_dismiss);
   ADD ("stop", test_stop);
+  ADD ("pack", test_pack);
+  ADD ("pack-stop", test_pack_stop);
   ADD_LONG ("earlier", test_earlier);
 #undef ADD
 #undef ADD_LONG

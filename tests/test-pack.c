@@ -461,6 +461,252 @@ test_pack_partial (Fixture       *f,
   g_assert_error (error, CHIARO_API_ERROR, CHIARO_API_ERROR_IMAGE_SAFETY);
 }
 
+/* The messages' PACK messages, in order. */
+static GPtrArray *
+pack_messages (ChiaroDocument *document,
+               guint          *n_messages)
+{
+  GListModel *messages = chiaro_document_get_messages (document);
+  GPtrArray *packs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  *n_messages = g_list_model_get_n_items (messages);
+  for (guint i = 0; i < *n_messages; i++)
+    {
+      g_autoptr(ChiaroMessage) message = g_list_model_get_item (messages, i);
+
+      if (chiaro_message_get_kind (message) == CHIARO_MESSAGE_PACK)
+        g_ptr_array_add (packs, g_steal_pointer (&message));
+    }
+  return packs;
+}
+
+/* "1:1 done, 4:5 failed, …": the group's items as the ratio and kind of each. */
+static char *
+describe_group (ChiaroPackGroup *group)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (group)); i++)
+    {
+      g_autoptr(ChiaroMessage) item = g_list_model_get_item (G_LIST_MODEL (group), i);
+      ChiaroTurn *turn = chiaro_message_get_turn (item);
+      const char *kinds[] = { "user", "done", "pending", "failed", "pack" };
+
+      g_assert_cmpstr (turn->pack_id, ==, chiaro_pack_group_get_pack_id (group));
+      g_string_append_printf (text, "%s%s %s", i > 0 ? ", " : "",
+                              chiaro_generation_options_get_aspect_ratio (turn->options),
+                              kinds[chiaro_message_get_kind (item)]);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The one PACK message of @document, which has @n_expected messages in all. */
+static ChiaroMessage *
+only_pack (ChiaroDocument *document,
+           guint           n_expected)
+{
+  guint n_messages;
+  g_autoptr(GPtrArray) packs = pack_messages (document, &n_messages);
+
+  g_assert_cmpuint (packs->len, ==, 1);
+  g_assert_cmpuint (n_messages, ==, n_expected);
+  return g_object_ref (g_ptr_array_index (packs, 0));
+}
+
+static gboolean
+no_pending (gpointer user_data)
+{
+  guint n_pending;
+
+  g_object_get (user_data, "n-pending", &n_pending, NULL);
+  return n_pending == 0;
+}
+
+/* A pack is one message in the conversation: while in flight every ratio pending, in the
+ * marketer order; one ratio failing shows on that item only; moving to another ratio keeps
+ * the group; reopening groups it again, with the failure; the retry sends only that ratio;
+ * an edit after the pack comes after it; undone, nothing of it shows. */
+static void
+test_pack_messages (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char * const *ratios = chiaro_pack_get_default_ratios ();
+  g_autoptr(ChiaroMessage) pack = NULL;
+  g_autoptr(ChiaroMessage) moved = NULL;
+  g_autoptr(ChiaroMessage) reopened = NULL;
+  g_autoptr(ChiaroMessage) after = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) retried = NULL;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ChiaroSend) retry = NULL;
+  g_autoptr(ChiaroMessage) failed_item = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *failed_ratio = NULL;
+  ChiaroPackGroup *group;
+  ChiaroHistoryEntry *other = NULL;
+  guint n_messages;
+
+  set_root_photo (f);
+  chiaro_document_set_prompt (f->document, "Spring collection");
+  chiaro_mock_server_clear_requests (f->gemini.mock);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 400);
+  chiaro_mock_server_push_scenario (f->gemini.mock, "image-safety");
+  chiaro_document_send_pack_async (f->document, ratios, "1K", 1, NULL,
+                                   chiaro_test_store_result, &result);
+
+  /* In flight: one message (the root has none of its own), five pending ratios. */
+  pack = only_pack (f->document, 1);
+  group = chiaro_message_get_pack (pack);
+  g_assert_null (chiaro_message_get_entry (pack));
+  g_assert_cmpstr (chiaro_message_get_turn (pack)->prompt, ==, "Spring collection");
+  text = describe_group (group);
+  g_assert_cmpstr (text, ==, "1:1 pending, 4:5 pending, 9:16 pending, 16:9 pending, "
+                             "21:9 pending");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (chiaro_pack_group_get_n_ratios (group), ==, 5);
+  g_assert_cmpuint (chiaro_pack_group_get_n_pending (group), ==, 5);
+  g_assert_cmpuint (chiaro_pack_group_get_n_done (group), ==, 0);
+  g_assert_true (chiaro_pack_group_get_parent (group) ==
+                 chiaro_history_get_root (chiaro_document_get_history (f->document)));
+  g_assert_true (chiaro_test_wait_until (has_five_requests, f->gemini.mock, 30));
+
+  chiaro_test_wait_for_result (&result);
+  sends = chiaro_document_send_pack_finish (f->document, result, &error);
+  g_assert_no_error (error);
+  chiaro_mock_server_set_delay_ms (f->gemini.mock, 0);
+
+  /* The first request to arrive was refused: its ratio, and that item only, failed. */
+  for (guint i = 0; i < 5; i++)
+    {
+      ChiaroMockRequest *request = chiaro_mock_server_get_request (f->gemini.mock, i);
+
+      if (g_strcmp0 (request->scenario, "image-safety") != 0)
+        continue;
+      g_assert_null (failed_ratio);
+      failed_ratio = g_strdup (json_node_get_string (
+        chiaro_test_json_get_path (request->json, "generationConfig.imageConfig.aspectRatio")));
+    }
+  g_assert_nonnull (failed_ratio);
+
+  g_clear_object (&pack);
+  pack = only_pack (f->document, 1);
+  g_assert_true (chiaro_message_get_pack (pack) == group);
+  g_assert_true (chiaro_message_get_entry (pack) ==
+                 chiaro_history_get_cursor (chiaro_document_get_history (f->document)));
+  g_assert_cmpuint (chiaro_pack_group_get_n_done (group), ==, 4);
+  g_assert_cmpuint (chiaro_pack_group_get_n_failed (group), ==, 1);
+  g_assert_cmpuint (chiaro_pack_group_get_n_pending (group), ==, 0);
+  text = describe_group (group);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *item = g_strdup_printf ("%s %s", ratios[i],
+                                               g_str_equal (ratios[i], failed_ratio)
+                                               ? "failed" : "done");
+
+      g_assert_nonnull (strstr (text, item));
+    }
+  g_test_message ("after the pack: %s", text);
+  g_clear_pointer (&text, g_free);
+
+  /* Another ratio on the path: the same group, the message names it. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (group)); i++)
+    {
+      g_autoptr(ChiaroMessage) item = g_list_model_get_item (G_LIST_MODEL (group), i);
+
+      if (chiaro_message_get_entry (item) != NULL &&
+          chiaro_message_get_entry (item) != chiaro_message_get_entry (pack))
+        other = chiaro_message_get_entry (item);
+    }
+  g_assert_nonnull (other);
+  chiaro_history_set_cursor (chiaro_document_get_history (f->document), other);
+  moved = only_pack (f->document, 1);
+  g_assert_true (chiaro_message_get_pack (moved) == group);
+  g_assert_true (chiaro_message_get_entry (moved) == other);
+
+  /* Undone to the root: the pack is off the path; only its failed ratio remains. */
+  chiaro_history_set_cursor (chiaro_document_get_history (f->document),
+                             chiaro_history_get_root (chiaro_document_get_history (f->document)));
+  g_clear_object (&pack);
+  pack = only_pack (f->document, 1);
+  g_assert_null (chiaro_message_get_entry (pack));
+  chiaro_history_set_cursor (chiaro_document_get_history (f->document), other);
+
+  /* Reopened: grouped again, the failure kept on its ratio. */
+  g_clear_object (&pack);
+  g_clear_object (&moved);
+  chiaro_test_close_document (f->document);
+  g_clear_object (&f->document);
+  f->document = open_document (f, CHIARO_DOCUMENT_OPEN_NONE);
+  reopened = only_pack (f->document, 1);
+  group = chiaro_message_get_pack (reopened);
+  g_assert_cmpuint (chiaro_pack_group_get_n_ratios (group), ==, 5);
+  g_assert_cmpuint (chiaro_pack_group_get_n_done (group), ==, 4);
+  g_assert_cmpuint (chiaro_pack_group_get_n_failed (group), ==, 1);
+  g_assert_cmpstr (chiaro_history_entry_get_id (chiaro_message_get_entry (reopened)), ==,
+                   chiaro_history_entry_get_id (other));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (group)); i++)
+    {
+      g_autoptr(ChiaroMessage) item = g_list_model_get_item (G_LIST_MODEL (group), i);
+
+      if (chiaro_message_get_kind (item) == CHIARO_MESSAGE_FAILED)
+        failed_item = g_steal_pointer (&item);
+    }
+  g_assert_nonnull (failed_item);
+  g_assert_cmpstr (chiaro_generation_options_get_aspect_ratio (
+                     chiaro_message_get_turn (failed_item)->options), ==, failed_ratio);
+  g_assert_error (chiaro_send_get_error (chiaro_message_get_send (failed_item)),
+                  CHIARO_API_ERROR, CHIARO_API_ERROR_IMAGE_SAFETY);
+
+  /* Retry that ratio alone: one request, with its ratio; the pack is whole. */
+  chiaro_mock_server_clear_requests (f->gemini.mock);
+  chiaro_document_retry_async (f->document, chiaro_message_get_send (failed_item), NULL,
+                               chiaro_test_store_result, &retried);
+  chiaro_test_wait_for_result (&retried);
+  retry = chiaro_document_send_finish (f->document, retried, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 1);
+  g_assert_cmpstr (json_node_get_string (
+                     chiaro_test_json_get_path (request_json (f, 0),
+                                                "generationConfig.imageConfig.aspectRatio")),
+                   ==, failed_ratio);
+  g_assert_cmpuint (chiaro_pack_group_get_n_done (group), ==, 5);
+  g_assert_cmpuint (chiaro_pack_group_get_n_failed (group), ==, 0);
+  text = describe_group (group);
+  g_assert_cmpstr (text, ==, "1:1 done, 4:5 done, 9:16 done, 16:9 done, 21:9 done");
+  g_clear_pointer (&text, g_free);
+  g_assert_true (chiaro_test_wait_until (no_pending, f->document, 10));
+
+  /* An edit from a ratio's image comes after the pack. */
+  chiaro_document_set_prompt (f->document, "Add the price tag");
+  g_clear_object (&retry);
+  g_clear_object (&retried);
+  chiaro_document_send_async (f->document, NULL, chiaro_test_store_result, &retried);
+  chiaro_test_wait_for_result (&retried);
+  retry = chiaro_document_send_finish (f->document, retried, &error);
+  g_assert_no_error (error);
+  after = only_pack (f->document, 3);
+  {
+    GListModel *messages = chiaro_document_get_messages (f->document);
+    g_autoptr(ChiaroMessage) first = g_list_model_get_item (messages, 0);
+    g_autoptr(ChiaroMessage) user = g_list_model_get_item (messages, 1);
+
+    g_assert_true (first == after);
+    g_assert_cmpint (chiaro_message_get_kind (user), ==, CHIARO_MESSAGE_USER);
+    g_assert_cmpstr (chiaro_message_get_turn (user)->prompt, ==, "Add the price tag");
+  }
+
+  /* Undone to the root: nothing of the pack is on the path. */
+  chiaro_history_set_cursor (chiaro_document_get_history (f->document),
+                             chiaro_history_get_root (chiaro_document_get_history (f->document)));
+  {
+    g_autoptr(GPtrArray) none = pack_messages (f->document, &n_messages);
+
+    g_assert_cmpuint (none->len, ==, 0);
+    g_assert_cmpuint (n_messages, ==, 0);
+  }
+}
+
 static gboolean
 nodes_equal_but_size (JsonNode *draft,
                       JsonNode *final)
@@ -577,6 +823,8 @@ main (int   argc,
               fixture_set_up, test_pack_refused, fixture_tear_down);
   g_test_add ("/chiaro/pack/partial", Fixture, NULL,
               fixture_set_up, test_pack_partial, fixture_tear_down);
+  g_test_add ("/chiaro/pack/messages", Fixture, NULL,
+              fixture_set_up, test_pack_messages, fixture_tear_down);
   g_test_add ("/chiaro/pack/rerender", Fixture, NULL,
               fixture_set_up, test_rerender, fixture_tear_down);
   g_test_add ("/chiaro/pack/rerender-refused", Fixture, NULL,

@@ -36,6 +36,7 @@
 #include "chiaro-content.h"
 #include "chiaro-image-store.h"
 #include "chiaro-image.h"
+#include "chiaro-pack-group.h"
 #include "chiaro-pack.h"
 #include "chiaro-project-error.h"
 #include "chiaro-stored-content.h"
@@ -66,6 +67,7 @@ struct _ChiaroDocument
   ChiaroGenerationOptions *options;
   GListStore              *sends;
   GListStore              *messages;
+  GHashTable              *pack_groups;   /* pack id → ChiaroPackGroup, the packs shown */
   GHashTable              *operations;    /* ChiaroSend → SendOperation, in flight */
   GCancellable            *cancellable;
   GFile                   *recovered_from_backup; /* (nullable) */
@@ -596,16 +598,67 @@ message_matches (ChiaroMessage *message,
   return chiaro_message_get_kind (message) == chiaro_message_get_kind (other) &&
          chiaro_message_get_turn (message) == chiaro_message_get_turn (other) &&
          chiaro_message_get_entry (message) == chiaro_message_get_entry (other) &&
-         chiaro_message_get_send (message) == chiaro_message_get_send (other);
+         chiaro_message_get_send (message) == chiaro_message_get_send (other) &&
+         chiaro_message_get_pack (message) == chiaro_message_get_pack (other);
+}
+
+/* The PACK message of @pack_id sent from @parent, its group kept from the last rebuild
+ * (so its row stays and follows the group) and brought up to date. @member: (nullable)
+ * the pack's entry on the path. */
+static ChiaroMessage *
+new_pack_message (ChiaroDocument     *self,
+                  GHashTable         *shown,
+                  const char         *pack_id,
+                  ChiaroHistoryEntry *parent,
+                  ChiaroTurn         *turn,
+                  ChiaroHistoryEntry *member)
+{
+  ChiaroPackGroup *group = g_hash_table_lookup (self->pack_groups, pack_id);
+
+  if (group == NULL || chiaro_pack_group_get_parent (group) != parent)
+    {
+      group = chiaro_pack_group_new (pack_id, parent);
+      g_hash_table_replace (self->pack_groups, g_strdup (pack_id), group);
+    }
+  chiaro_pack_group_update (group, G_LIST_MODEL (self->sends));
+  g_hash_table_add (shown, (gpointer) chiaro_pack_group_get_pack_id (group));
+
+  /* The first ratio's turn, so that the message stays the same while the pack goes on. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (group)) > 0)
+    {
+      g_autoptr(ChiaroMessage) first = g_list_model_get_item (G_LIST_MODEL (group), 0);
+
+      turn = chiaro_message_get_turn (first);
+    }
+  return chiaro_message_new_pack (group, turn, member);
+}
+
+static gboolean
+pack_not_shown (gpointer key,
+                gpointer value,
+                gpointer user_data)
+{
+  return !g_hash_table_contains (user_data, key);
+}
+
+/* The pack id of @entry's turn, or NULL. */
+static const char *
+entry_pack_id (ChiaroHistoryEntry *entry)
+{
+  ChiaroTurn *turn = entry != NULL ? chiaro_history_entry_get_turn (entry) : NULL;
+
+  return turn != NULL ? turn->pack_id : NULL;
 }
 
 /* The path root → cursor as turns, with the sends made from each entry after its answer;
- * the list store is changed only where it differs. */
+ * a pack is one PACK message where its first send or its entry on the path would be. The
+ * list store is changed only where it differs. */
 static void
 rebuild_messages (ChiaroDocument *self)
 {
   g_autoptr(GPtrArray) path = g_ptr_array_new ();
   g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   GListModel *old = G_LIST_MODEL (self->messages);
   guint n_sends = g_list_model_get_n_items (G_LIST_MODEL (self->sends));
   guint n_old = g_list_model_get_n_items (old);
@@ -619,9 +672,19 @@ rebuild_messages (ChiaroDocument *self)
   for (guint i = 0; i < path->len; i++)
     {
       ChiaroHistoryEntry *entry = g_ptr_array_index (path, i);
+      ChiaroHistoryEntry *next = i + 1 < path->len ? g_ptr_array_index (path, i + 1) : NULL;
       ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
+      const char *pack_id = entry_pack_id (entry);
+      const char *next_pack_id = entry_pack_id (next);
 
-      if (turn != NULL)
+      if (pack_id != NULL)
+        {
+          if (!g_hash_table_contains (shown, pack_id))
+            g_ptr_array_add (wanted, new_pack_message (self, shown, pack_id,
+                                                       chiaro_history_entry_get_parent (entry),
+                                                       turn, entry));
+        }
+      else if (turn != NULL)
         {
           g_ptr_array_add (wanted, chiaro_message_new (CHIARO_MESSAGE_USER, turn, entry, NULL));
           g_ptr_array_add (wanted, chiaro_message_new (CHIARO_MESSAGE_MODEL, turn, entry, NULL));
@@ -630,16 +693,29 @@ rebuild_messages (ChiaroDocument *self)
       for (guint j = 0; j < n_sends; j++)
         {
           g_autoptr(ChiaroSend) send = g_list_model_get_item (G_LIST_MODEL (self->sends), j);
+          ChiaroTurn *send_turn = chiaro_send_get_turn (send);
           ChiaroMessageKind kind;
 
           if (chiaro_send_get_parent (send) != entry)
             continue;
+          if (send_turn->pack_id != NULL)
+            {
+              if (!g_hash_table_contains (shown, send_turn->pack_id))
+                g_ptr_array_add (wanted,
+                                 new_pack_message (self, shown, send_turn->pack_id, entry,
+                                                   send_turn,
+                                                   g_strcmp0 (next_pack_id,
+                                                              send_turn->pack_id) == 0
+                                                   ? next : NULL));
+              continue;
+            }
           kind = chiaro_send_get_state (send) == CHIARO_SEND_FAILED ? CHIARO_MESSAGE_FAILED
                                                                     : CHIARO_MESSAGE_PENDING;
-          g_ptr_array_add (wanted, chiaro_message_new (kind, chiaro_send_get_turn (send),
-                                                       NULL, send));
+          g_ptr_array_add (wanted, chiaro_message_new (kind, send_turn, NULL, send));
         }
     }
+
+  g_hash_table_foreach_remove (self->pack_groups, pack_not_shown, shown);
 
   while (prefix < n_old && prefix < wanted->len)
     {
@@ -1806,6 +1882,7 @@ chiaro_document_finalize (GObject *object)
   g_clear_pointer (&self->options, chiaro_generation_options_free);
   g_clear_object (&self->sends);
   g_clear_object (&self->messages);
+  g_clear_pointer (&self->pack_groups, g_hash_table_unref);
   g_clear_pointer (&self->operations, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->recovered_from_backup);
@@ -2006,6 +2083,7 @@ chiaro_document_init (ChiaroDocument *self)
   self->created = g_get_real_time ();
   self->sends = g_list_store_new (CHIARO_TYPE_SEND);
   self->messages = g_list_store_new (CHIARO_TYPE_MESSAGE);
+  self->pack_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->operations = g_hash_table_new (NULL, NULL);
   self->cancellable = g_cancellable_new ();
   self->pending_deletions = g_ptr_array_new_with_free_func ((GDestroyNotify) deletion_free);

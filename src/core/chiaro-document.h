@@ -71,7 +71,9 @@ ChiaroModelCatalog  *chiaro_document_get_catalog        (ChiaroDocument         
 ChiaroHistory       *chiaro_document_get_history        (ChiaroDocument          *self);
 ChiaroReferenceList *chiaro_document_get_references     (ChiaroDocument          *self);
 /* (element-type ChiaroMessage): the path root → cursor as turns, with the pending and
- * failed sends made from each entry on it placed after that entry's answer. */
+ * failed sends made from each entry on it placed after that entry's answer. A social-format
+ * pack is one PACK message (its ChiaroPackGroup: every ratio's image, send or failure)
+ * where its first send or its entry on the path comes. */
 GListModel          *chiaro_document_get_messages       (ChiaroDocument          *self);
 /* (element-type ChiaroSend): every send in flight or failed, oldest first. */
 GListModel          *chiaro_document_get_sends          (ChiaroDocument          *self);

@@ -18,6 +18,7 @@ struct _ChiaroMessage
   ChiaroTurn         *turn;    /* (nullable) */
   ChiaroHistoryEntry *entry;   /* (nullable) */
   ChiaroSend         *send;    /* (nullable) */
+  ChiaroPackGroup    *pack;    /* (nullable) */
 
   ChiaroMessageKind   kind;
 };
@@ -28,7 +29,8 @@ G_DEFINE_ENUM_TYPE (ChiaroMessageKind, chiaro_message_kind,
   G_DEFINE_ENUM_VALUE (CHIARO_MESSAGE_USER, "user"),
   G_DEFINE_ENUM_VALUE (CHIARO_MESSAGE_MODEL, "model"),
   G_DEFINE_ENUM_VALUE (CHIARO_MESSAGE_PENDING, "pending"),
-  G_DEFINE_ENUM_VALUE (CHIARO_MESSAGE_FAILED, "failed"))
+  G_DEFINE_ENUM_VALUE (CHIARO_MESSAGE_FAILED, "failed"),
+  G_DEFINE_ENUM_VALUE (CHIARO_MESSAGE_PACK, "pack"))
 
 enum {
   PROP_0,
@@ -36,6 +38,7 @@ enum {
   PROP_TURN,
   PROP_ENTRY,
   PROP_SEND,
+  PROP_PACK,
   N_PROPS
 };
 
@@ -48,6 +51,7 @@ chiaro_message_dispose (GObject *object)
 
   g_clear_object (&self->entry);
   g_clear_object (&self->send);
+  g_clear_object (&self->pack);
 
   G_OBJECT_CLASS (chiaro_message_parent_class)->dispose (object);
 }
@@ -88,6 +92,10 @@ chiaro_message_get_property (GObject    *object,
       g_value_set_object (value, self->send);
       break;
 
+    case PROP_PACK:
+      g_value_set_object (value, self->pack);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -109,6 +117,8 @@ chiaro_message_class_init (ChiaroMessageClass *klass)
   properties[PROP_ENTRY] = g_param_spec_object ("entry", NULL, NULL,
                                                 CHIARO_TYPE_HISTORY_ENTRY, flags);
   properties[PROP_SEND] = g_param_spec_object ("send", NULL, NULL, CHIARO_TYPE_SEND, flags);
+  properties[PROP_PACK] = g_param_spec_object ("pack", NULL, NULL, CHIARO_TYPE_PACK_GROUP,
+                                               flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -143,6 +153,30 @@ chiaro_message_new (ChiaroMessageKind   kind,
   self->turn = turn != NULL ? chiaro_turn_ref (turn) : NULL;
   self->entry = entry != NULL ? g_object_ref (entry) : NULL;
   self->send = send != NULL ? g_object_ref (send) : NULL;
+
+  return self;
+}
+
+/**
+ * chiaro_message_new_pack:
+ * @pack: the pack's group
+ * @turn: (nullable): one of the pack's turns (the prompt is the same in all)
+ * @entry: (nullable): the pack's entry on the path
+ *
+ * Returns: (transfer full): a new message of kind PACK
+ */
+ChiaroMessage *
+chiaro_message_new_pack (ChiaroPackGroup    *pack,
+                         ChiaroTurn         *turn,
+                         ChiaroHistoryEntry *entry)
+{
+  ChiaroMessage *self;
+
+  g_return_val_if_fail (CHIARO_IS_PACK_GROUP (pack), NULL);
+  g_return_val_if_fail (entry == NULL || CHIARO_IS_HISTORY_ENTRY (entry), NULL);
+
+  self = chiaro_message_new (CHIARO_MESSAGE_PACK, turn, entry, NULL);
+  self->pack = g_object_ref (pack);
 
   return self;
 }
@@ -201,4 +235,18 @@ chiaro_message_get_send (ChiaroMessage *self)
   g_return_val_if_fail (CHIARO_IS_MESSAGE (self), NULL);
 
   return self->send;
+}
+
+/**
+ * chiaro_message_get_pack:
+ * @self: a message
+ *
+ * Returns: (nullable) (transfer none): the pack's group (PACK)
+ */
+ChiaroPackGroup *
+chiaro_message_get_pack (ChiaroMessage *self)
+{
+  g_return_val_if_fail (CHIARO_IS_MESSAGE (self), NULL);
+
+  return self->pack;
 }

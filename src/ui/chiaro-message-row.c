@@ -15,6 +15,8 @@
  *   cost and why it stopped when that was not the normal end.
  * - PENDING: what was sent, then the state with a progress bar and Stop.
  * - FAILED: what was sent, then the reason, details, Retry, Edit Prompt and Dismiss.
+ * - PACK: what was sent (once, with the menu for the pack's image on the path), then a
+ *   ChiaroPackView: every ratio's state, image, or failure and Retry.
  */
 
 #define G_LOG_DOMAIN "chiaro-message-row"
@@ -24,6 +26,8 @@
 #include <glib/gi18n.h>
 
 #include "chiaro-api-error.h"
+#include "chiaro-entry-menu.h"
+#include "chiaro-pack-view.h"
 #include "chiaro-thumbnail.h"
 
 #include "chiaro-message-row.h"
@@ -61,6 +65,7 @@ struct _ChiaroMessageRow
   GtkWidget *dismiss_button;
   GtkWidget *edit_button;
   GtkWidget *retry_button;
+  GtkWidget *pack_slot;
 
   /* owned */
   ChiaroDocument *document;
@@ -158,8 +163,10 @@ describe_options (ChiaroMessageRow *self,
   if (turn->options != NULL)
     {
       ratio = chiaro_generation_options_get_aspect_ratio (turn->options);
-      /* Translators: the aspect ratio the model chose itself, in a list of options */
-      g_ptr_array_add (parts, g_strdup (ratio != NULL ? ratio : _("Automatic ratio")));
+      /* A pack's ratios are its items. */
+      if (chiaro_message_get_kind (self->message) != CHIARO_MESSAGE_PACK)
+        /* Translators: the aspect ratio the model chose itself, in a list of options */
+        g_ptr_array_add (parts, g_strdup (ratio != NULL ? ratio : _("Automatic ratio")));
       if (turn->options->image_size != NULL && *turn->options->image_size != '\0')
         g_ptr_array_add (parts, g_strdup (turn->options->image_size));
     }
@@ -174,8 +181,7 @@ describe_options (ChiaroMessageRow *self,
 }
 
 /* The menu of a turn the user sent: Copy Prompt (here), then the window's Render Final At
- * (the sizes of the turn's model larger than the turn's) and Save Prompt as Preset, for the
- * entry the turn produced. */
+ * and Save Prompt as Preset for the entry the turn produced (chiaro-entry-menu.c). */
 static GMenuModel *
 create_user_menu (ChiaroMessageRow *self,
                   ChiaroTurn       *turn)
@@ -184,9 +190,7 @@ create_user_menu (ChiaroMessageRow *self,
   gboolean has_prompt = turn->prompt != NULL && *turn->prompt != '\0';
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) copy = g_menu_new ();
-  g_autoptr(GMenu) workflow = g_menu_new ();
-  g_auto(GStrv) sizes = NULL;
-  const char *id;
+  g_autoptr(GMenu) workflow = NULL;
 
   if (has_prompt)
     g_menu_append (copy, _("_Copy Prompt"), "chat.copy-prompt");
@@ -196,30 +200,7 @@ create_user_menu (ChiaroMessageRow *self,
     return g_menu_model_get_n_items (G_MENU_MODEL (copy)) > 0
            ? G_MENU_MODEL (g_steal_pointer (&menu)) : NULL;
 
-  id = chiaro_history_entry_get_id (entry);
-  sizes = chiaro_document_dup_final_sizes (self->document, entry);
-  if (sizes != NULL)
-    {
-      g_autoptr(GMenu) sizes_menu = g_menu_new ();
-
-      for (guint i = 0; sizes[i] != NULL; i++)
-        {
-          g_autoptr(GMenuItem) item = g_menu_item_new (sizes[i], NULL);
-
-          g_menu_item_set_action_and_target_value (item, "win.render-final",
-                                                   g_variant_new ("(ss)", id, sizes[i]));
-          g_menu_append_item (sizes_menu, item);
-        }
-      g_menu_append_submenu (workflow, _("_Render Final At"), G_MENU_MODEL (sizes_menu));
-    }
-  if (has_prompt)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (_("Save Prompt as _Preset…"), NULL);
-
-      g_menu_item_set_action_and_target_value (item, "win.save-turn-preset",
-                                               g_variant_new_string (id));
-      g_menu_append_item (workflow, item);
-    }
+  workflow = chiaro_entry_menu_new (self->document, entry);
   g_menu_append_section (menu, NULL, G_MENU_MODEL (workflow));
 
   if (g_menu_model_get_n_items (G_MENU_MODEL (copy)) == 0 &&
@@ -292,7 +273,8 @@ show_user (ChiaroMessageRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->options_label), *options != '\0');
 
   /* Only a turn that was sent has the menu; a pending or failed one has its own buttons. */
-  if (chiaro_message_get_kind (self->message) == CHIARO_MESSAGE_USER)
+  if (chiaro_message_get_kind (self->message) == CHIARO_MESSAGE_USER ||
+      chiaro_message_get_kind (self->message) == CHIARO_MESSAGE_PACK)
     {
       g_autoptr(GMenuModel) menu = create_user_menu (self, turn);
 
@@ -642,6 +624,26 @@ show_failed (ChiaroMessageRow *self,
     gtk_widget_remove_css_class (self->retry_button, "suggested-action");
 }
 
+static void
+on_pack_error (ChiaroMessageRow *self,
+               const char       *message)
+{
+  g_signal_emit (self, signals[ERROR], 0, message);
+}
+
+/* The prompt once, then the pack's ratios. */
+static void
+show_pack (ChiaroMessageRow *self)
+{
+  GtkWidget *view = chiaro_pack_view_new (self->document, self->message);
+
+  if (chiaro_message_get_turn (self->message) != NULL)
+    show_user (self, chiaro_message_get_turn (self->message));
+  g_signal_connect_object (view, "error", G_CALLBACK (on_pack_error), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (self->pack_slot), view);
+  gtk_widget_set_visible (self->pack_slot, TRUE);
+}
+
 /* Actions */
 
 static void
@@ -754,6 +756,7 @@ chiaro_message_row_class_init (ChiaroMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, dismiss_button);
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ChiaroMessageRow, pack_slot);
 
   gtk_widget_class_install_action (widget_class, "chat.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "chat.retry", NULL, retry_action);
@@ -814,6 +817,11 @@ chiaro_message_row_new (ChiaroDocument *document,
       gtk_widget_add_css_class (GTK_WIDGET (self), "failed");
       show_user (self, turn);
       show_failed (self, chiaro_message_get_send (message));
+      break;
+
+    case CHIARO_MESSAGE_PACK:
+      gtk_widget_add_css_class (GTK_WIDGET (self), "pack");
+      show_pack (self);
       break;
 
     default:
