@@ -677,6 +677,28 @@ test_pack_messages (Fixture       *f,
   g_clear_pointer (&text, g_free);
   g_assert_true (chiaro_test_wait_until (no_pending, f->document, 10));
 
+  /* A ratio rendered again at 4K joins the pack as a second image of that ratio: still
+   * five sizes, five done. */
+  {
+    g_autoptr(GAsyncResult) rerendered = NULL;
+    g_autoptr(ChiaroSend) final = NULL;
+    ChiaroHistoryEntry *draft = chiaro_history_get_cursor (
+      chiaro_document_get_history (f->document));
+
+    chiaro_document_rerender_async (f->document, draft, "4K", NULL, chiaro_test_store_result,
+                                    &rerendered);
+    chiaro_test_wait_for_result (&rerendered);
+    final = chiaro_document_send_finish (f->document, rerendered, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (chiaro_send_get_state (final), ==, CHIARO_SEND_DONE);
+    g_assert_true (chiaro_test_wait_until (no_pending, f->document, 10));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (group)), ==, 6);
+    g_assert_cmpuint (chiaro_pack_group_get_n_ratios (group), ==, 5);
+    g_assert_cmpuint (chiaro_pack_group_get_n_done (group), ==, 5);
+    g_assert_cmpuint (chiaro_pack_group_get_n_pending (group), ==, 0);
+    chiaro_history_set_cursor (chiaro_document_get_history (f->document), draft);
+  }
+
   /* An edit from a ratio's image comes after the pack. */
   chiaro_document_set_prompt (f->document, "Add the price tag");
   g_clear_object (&retry);

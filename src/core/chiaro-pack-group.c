@@ -377,7 +377,8 @@ chiaro_pack_group_update (ChiaroPackGroup *self,
   g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) pack_sends = g_ptr_array_new_with_free_func (g_object_unref);
   guint n_children, n_sends, n_old;
-  guint n_done = 0, n_pending = 0, n_failed = 0;
+  guint n_ratios = 0, n_done = 0, n_pending = 0, n_failed = 0;
+  gboolean done = FALSE, pending = FALSE, failed = FALSE;
   guint prefix = 0, suffix = 0;
 
   g_return_if_fail (CHIARO_IS_PACK_GROUP (self));
@@ -408,10 +409,14 @@ chiaro_pack_group_update (ChiaroPackGroup *self,
 
   g_ptr_array_sort (turns, compare_turns);
 
+  /* The counts are per ratio: a ratio rendered again (a final from a draft) is a second turn
+   * of the pack with the same ratio, next to the first in this order, and one size still. */
   for (guint t = 0; t < turns->len; t++)
     {
       ChiaroTurn *turn = g_ptr_array_index (turns, t);
-      gboolean done = FALSE, pending = FALSE, failed = FALSE;
+      gboolean last_of_ratio = t + 1 == turns->len ||
+                               g_strcmp0 (turn_ratio (turn),
+                                          turn_ratio (g_ptr_array_index (turns, t + 1))) != 0;
 
       for (guint i = 0; i < n_children; i++)
         {
@@ -438,9 +443,13 @@ chiaro_pack_group_update (ChiaroPackGroup *self,
             pending = TRUE;
         }
 
+      if (!last_of_ratio)
+        continue;
+      n_ratios++;
       n_done += done;
       n_pending += pending;
       n_failed += failed && !done;
+      done = pending = failed = FALSE;
     }
 
   n_old = self->items->len;
@@ -454,7 +463,7 @@ chiaro_pack_group_update (ChiaroPackGroup *self,
     suffix++;
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_count (self, &self->n_ratios, turns->len, PROP_N_RATIOS);
+  set_count (self, &self->n_ratios, n_ratios, PROP_N_RATIOS);
   set_count (self, &self->n_done, n_done, PROP_N_DONE);
   set_count (self, &self->n_pending, n_pending, PROP_N_PENDING);
   set_count (self, &self->n_failed, n_failed, PROP_N_FAILED);
