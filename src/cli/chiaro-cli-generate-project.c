@@ -628,6 +628,26 @@ report (ChiaroCliGenerate *self,
   chiaro_cli_print_json (builder);
 }
 
+/* The final image of @send's first answer: its last entry sharing the first's reply (an
+ * answer with several images is an entry per image). */
+static ChiaroHistoryEntry *
+first_answer_final (ChiaroSend *send)
+{
+  GPtrArray *entries = chiaro_send_get_entries (send);
+  ChiaroHistoryEntry *final = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
+
+      if (final != NULL &&
+          chiaro_history_entry_get_reply (entry) != chiaro_history_entry_get_reply (final))
+        break;
+      final = entry;
+    }
+  return final;
+}
+
 /* --pack: one pack send (chiaro_document_send_pack_async); each ratio's send reported as
  * one --aspect ratio's would be. */
 static int
@@ -682,8 +702,8 @@ send_pack (ChiaroCliGenerate *self,
             g_printerr ("chiaro-cli generate: %s%s\n", ratio_prefix (ratio, &prefix),
                         send_error->message);
         }
-      if (first == NULL && ratio->send != NULL && chiaro_send_get_entries (ratio->send)->len > 0)
-        first = g_ptr_array_index (chiaro_send_get_entries (ratio->send), 0);
+      if (first == NULL && ratio->send != NULL)
+        first = first_answer_final (ratio->send);
     }
 
   if (first != NULL)
@@ -718,11 +738,12 @@ send_all (ChiaroCliGenerate *self,
 
       chiaro_cli_wait (&ratio->result);
       finish_send (self, document, ratio);
-      if (first == NULL && ratio->send != NULL && chiaro_send_get_entries (ratio->send)->len > 0)
-        first = g_ptr_array_index (chiaro_send_get_entries (ratio->send), 0);
+      if (first == NULL && ratio->send != NULL)
+        first = first_answer_final (ratio->send);
     }
 
-  /* The sends finish in any order: the cursor goes to the first image of the first ratio. */
+  /* The sends finish in any order: the cursor goes to the first answer of the first ratio
+   * (its final image). */
   if (first != NULL)
     chiaro_history_set_cursor (history, first);
 
