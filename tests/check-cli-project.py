@@ -282,6 +282,37 @@ try:
         check(len({ids[v]['image_hash'] for v in variants}) == 3, 'three different images')
         check(len(proxy.exchanges) == 3, 'three requests for three variants')
 
+    # --- an answer with two images: two entries, two files, one cost ---------------------------
+    pm = path('multi')
+    result, report = generate(pm, '--input', photo, '--prompt', '[mock:multi-image] Two takes',
+                              '--output', path('multi-out.jpg'), *SMALL, endpoint=proxy.url)
+    outputs = report['outputs'] if report else []
+    check(result.returncode == 0 and report and len(report['entries']) == 2 and len(outputs) == 2
+          and [o['path'] for o in outputs] == [path('multi-out-auto-1.jpg'), path('multi-out-auto-2.jpg')]
+          and all(o['status'] == 'ok' for o in outputs),
+          'an answer with two images: two entries and two files, numbered like variants')
+    state = verify_project(pm, 'after an answer with two images')
+    if state and report and len(outputs) == 2:
+        ids = entries_by_id(state)
+        first, second = report['entries']
+        check(all(sha256_file(o['path']) == ids[e]['image_hash'] for o, e in zip(outputs, report['entries'])),
+              'each file holds its image as received')
+        check(ids[first]['parent'] == ids[second]['parent'] == state['root']
+              and ids[first]['turn'] == ids[second]['turn'] and ids[first]['children'] == []
+              and ids[first]['image_hash'] != ids[second]['image_hash'],
+              'the images are siblings of one turn')
+        check(state['cursor'] == second, 'the cursor is on the last (final) image')
+        check(ids[first]['same_answer_as'] is None and ids[second]['same_answer_as'] == first,
+              'the second image names the first as its answer')
+        cost = ids[first]['cost_usd']
+        check(cost is not None and cost > 0 and abs(state['cost_usd'] - cost) < 1e-9,
+              'the answer is paid once in the project total')
+        check(report['usage']['total_tokens'] > 0
+              and report['usage']['total_tokens'] == ids[first]['usage']['total_tokens'],
+              'its usage is counted once in the report')
+        lines = project('show', pm).stdout.splitlines()
+        check(sum(1 for l in lines if '$' in l) == 1, 'show prints the cost once')
+
     # --- undo, redo, and a branch ---------------------------------------------------------------
     def cursor_of(directory):
         _, s = show(directory)

@@ -61,6 +61,7 @@ typedef struct
   guint           delays[2];  /* the waits before attempts 2 and 3, in ms (0: none) */
   guint           n_files;    /* success: image files added to images/ */
   const char     *mime_type;  /* success: the new entry's type */
+  guint           n_entries;  /* success: entries added, one per final image (0: one) */
 } Fault;
 
 #define FAIL(code) CHIARO_API_ERROR_##code
@@ -192,7 +193,9 @@ static const Fault faults[] = {
   /* Odd answers that still hold an image. */
   { "wrong-content-type", "wrong-content-type", 0, 0, NULL, NULL, 1, { 0 }, 1, "image/png" },
   { "jpeg-labelled-png", "jpeg-labelled-png", 0, 0, NULL, NULL, 1, { 0 }, 1, "image/jpeg" },
-  { "several-images", "multi-image", 0, 0, NULL, NULL, 1, { 0 }, 2, "image/png" },
+  { "several-images", "multi-image", 0, 0, NULL, NULL, 1, { 0 }, 2, "image/png", 2 },
+  { "several-images-one-too-large", "multi-image-bad", 0, FAIL (BAD_RESPONSE), "BAD_IMAGE",
+    "The model sent an image too large to open. Try again, or choose a smaller size.", 1 },
   { "thought-image-then-final", "thought-image", 0, 0, NULL, NULL, 1, { 0 }, 2, "image/png" },
   /* OpenAI-compatible shapes, the image in each place it may be. */
   { "openai-images-member", "ok", FAULT_OPENAI, 0, NULL, NULL, 1, { 0 }, 1, "image/png" },
@@ -434,8 +437,13 @@ test_fault (Fixture       *f,
       g_assert_nonnull (send);
       g_assert_cmpint (chiaro_send_get_state (send), ==, CHIARO_SEND_DONE);
       g_assert_cmpuint (chiaro_send_get_n_done (send), ==, 1);
-      g_assert_cmpuint (chiaro_history_get_n_entries (history), ==, entries_before + 1);
+      g_assert_cmpuint (chiaro_history_get_n_entries (history), ==,
+                        entries_before + MAX (fault->n_entries, 1));
+      g_assert_cmpuint (chiaro_send_get_entries (send)->len, ==, MAX (fault->n_entries, 1));
+      /* The cursor is on the final image: the last entry. */
       entry = chiaro_history_get_cursor (history);
+      g_assert_true (entry == g_ptr_array_index (chiaro_send_get_entries (send),
+                                                 chiaro_send_get_entries (send)->len - 1));
       g_assert_true (chiaro_history_entry_get_parent (entry) == cursor_before);
       g_assert_cmpstr (chiaro_history_entry_get_mime_type (entry), ==, fault->mime_type);
       g_assert_cmpuint (chiaro_history_entry_get_reply (entry)->attempts, ==, fault->attempts);

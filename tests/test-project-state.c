@@ -935,9 +935,9 @@ test_unknown_members (void)
 }
 
 static void
-set_version_2 (JsonObject *root)
+set_version_3 (JsonObject *root)
 {
-  json_object_set_int_member (root, "version", 2);
+  json_object_set_int_member (root, "version", 3);
   json_object_remove_member (root, "entries");
   json_object_set_string_member (root, "cursor", "somewhere new");
 }
@@ -946,15 +946,15 @@ static void
 test_newer_version (void)
 {
   g_autoptr(GBytes) json = rich_json ();
-  g_autoptr(GBytes) edited = edit_json (json, set_version_2);
+  g_autoptr(GBytes) edited = edit_json (json, set_version_3);
   g_autoptr(GError) error = NULL;
   g_autoptr(ChiaroProjectState) state = chiaro_project_state_new_from_json (edited, &error);
 
   g_assert_null (state);
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_NEWER_VERSION);
   g_assert_cmpstr (error->message, ==,
-                   "This project was saved by a newer version of Chiaro (format 2; this version "
-                   "reads format 1). Update Chiaro to open it.");
+                   "This project was saved by a newer version of Chiaro (format 3; this version "
+                   "reads format 2). Update Chiaro to open it.");
 }
 
 static void

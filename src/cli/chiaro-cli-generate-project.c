@@ -318,6 +318,16 @@ write_outputs (ChiaroCliGenerate *self,
 {
   gboolean several = ratios->len * self->variants > 1;
 
+  /* An answer with several images is an entry, and a file, per image: numbered like
+   * variants, one number per image of the ratio. */
+  for (guint i = 0; i < ratios->len; i++)
+    {
+      Ratio *ratio = g_ptr_array_index (ratios, i);
+
+      if (ratio->send != NULL && chiaro_send_get_entries (ratio->send)->len > 1)
+        several = TRUE;
+    }
+
   for (guint i = 0; i < ratios->len; i++)
     {
       Ratio *ratio = g_ptr_array_index (ratios, i);
@@ -531,6 +541,7 @@ report (ChiaroCliGenerate *self,
       Ratio *ratio = g_ptr_array_index (ratios, i);
       GPtrArray *entries = ratio->send != NULL ? chiaro_send_get_entries (ratio->send) : NULL;
       guint n_entries = entries != NULL ? entries->len : 0;
+      guint n_done = ratio->send != NULL ? chiaro_send_get_n_done (ratio->send) : 0;
       const GError *error = ratio->send != NULL ? chiaro_send_get_error (ratio->send)
                                                 : ratio->error;
       const char * const *send_changes = ratio->send != NULL
@@ -547,7 +558,8 @@ report (ChiaroCliGenerate *self,
           ChiaroReply *reply = chiaro_history_entry_get_reply (entry);
 
           add_entry_output (builder, document, ratio, j, entry);
-          if (reply == NULL)
+          /* The entries of one answer's images share its reply: counted once. */
+          if (reply == NULL || chiaro_history_entry_get_answer_first (entry) != entry)
             continue;
           retries += reply->attempts > 0 ? reply->attempts - 1 : 0;
           if (text == NULL)
@@ -561,9 +573,9 @@ report (ChiaroCliGenerate *self,
               total_tokens += reply->usage.total_tokens;
             }
         }
-      for (guint j = n_entries; j < (guint) self->variants; j++)
+      for (guint j = n_done; j < (guint) self->variants; j++)
         {
-          add_failed_output (builder, ratio, j, error);
+          add_failed_output (builder, ratio, n_entries + j - n_done, error);
           if (finish_reason == NULL && error != NULL && error->domain == CHIARO_API_ERROR)
             finish_reason = chiaro_api_error_get_reason (error);
         }
@@ -614,6 +626,26 @@ report (ChiaroCliGenerate *self,
   chiaro_cli_json_add_string (builder, "recovered_from_backup", recovered);
   json_builder_end_object (builder);
   chiaro_cli_print_json (builder);
+}
+
+/* The final image of @send's first answer: its last entry sharing the first's reply (an
+ * answer with several images is an entry per image). */
+static ChiaroHistoryEntry *
+first_answer_final (ChiaroSend *send)
+{
+  GPtrArray *entries = chiaro_send_get_entries (send);
+  ChiaroHistoryEntry *final = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
+
+      if (final != NULL &&
+          chiaro_history_entry_get_reply (entry) != chiaro_history_entry_get_reply (final))
+        break;
+      final = entry;
+    }
+  return final;
 }
 
 /* --pack: one pack send (chiaro_document_send_pack_async); each ratio's send reported as
@@ -670,8 +702,8 @@ send_pack (ChiaroCliGenerate *self,
             g_printerr ("chiaro-cli generate: %s%s\n", ratio_prefix (ratio, &prefix),
                         send_error->message);
         }
-      if (first == NULL && ratio->send != NULL && chiaro_send_get_entries (ratio->send)->len > 0)
-        first = g_ptr_array_index (chiaro_send_get_entries (ratio->send), 0);
+      if (first == NULL && ratio->send != NULL)
+        first = first_answer_final (ratio->send);
     }
 
   if (first != NULL)
@@ -706,11 +738,12 @@ send_all (ChiaroCliGenerate *self,
 
       chiaro_cli_wait (&ratio->result);
       finish_send (self, document, ratio);
-      if (first == NULL && ratio->send != NULL && chiaro_send_get_entries (ratio->send)->len > 0)
-        first = g_ptr_array_index (chiaro_send_get_entries (ratio->send), 0);
+      if (first == NULL && ratio->send != NULL)
+        first = first_answer_final (ratio->send);
     }
 
-  /* The sends finish in any order: the cursor goes to the first image of the first ratio. */
+  /* The sends finish in any order: the cursor goes to the first answer of the first ratio
+   * (its final image). */
   if (first != NULL)
     chiaro_history_set_cursor (history, first);
 

@@ -1056,6 +1056,8 @@ chiaro_cli_generate_command (int    argc,
     _("With --project DIR the send is the next turn of the project in DIR, as in the app: the "
       "image at the project's cursor is the input, the conversation along its branch is sent "
       "with it, and the answers are added to the history, the cursor moving to the first one. "
+      "An answer holding several images adds an entry for each (siblings, like variants; "
+      "with --output a file for each, numbered like variants). "
       "A folder without a project becomes one; its first --input (if any) is the photo the "
       "history starts from. Once the project has an image, --input is refused (exit 2): use "
       "chiaro-cli project undo/redo to choose the image to continue from. The --ref images "

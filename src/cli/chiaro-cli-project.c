@@ -290,6 +290,13 @@ add_entry (JsonBuilder        *builder,
                       reply != NULL ? reply->estimated_cost_usd : -1);
   add_double_or_null (builder, "cost_usd", reply != NULL ? reply->cost_usd : -1);
   add_usage (builder, reply);
+  /* Entries made from one answer's several images share its text, cost and usage; the later
+   * ones name the first, so that totals count the answer once. */
+  chiaro_cli_json_add_string (builder, "same_answer_as",
+                              chiaro_history_entry_get_answer_first (entry) != entry
+                              ? chiaro_history_entry_get_id (
+                                  chiaro_history_entry_get_answer_first (entry))
+                              : NULL);
   json_builder_end_object (builder);
 }
 
@@ -304,18 +311,18 @@ show_json (GFile              *dir,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) entries = chiaro_history_dup_entries (state->history);
+  g_autoptr(GPtrArray) replies = chiaro_history_dup_replies (state->history);
   g_autofree char *path = g_file_get_path (dir);
   ChiaroHistoryEntry *cursor = chiaro_history_get_cursor (state->history);
   ChiaroHistoryEntry *root = chiaro_history_get_root (state->history);
   GListModel *tray = G_LIST_MODEL (state->references);
   double cost = 0, estimate = 0;
 
-  for (guint i = 0; i < entries->len; i++)
+  /* Each answer once: the entries made from one answer's images share its reply. */
+  for (guint i = 0; i < replies->len; i++)
     {
-      ChiaroReply *reply = chiaro_history_entry_get_reply (g_ptr_array_index (entries, i));
+      ChiaroReply *reply = g_ptr_array_index (replies, i);
 
-      if (reply == NULL)
-        continue;
       if (reply->cost_usd >= 0)
         cost += reply->cost_usd;
       if (reply->estimated_cost_usd >= 0)
@@ -415,7 +422,8 @@ print_entry (ChiaroProjectState *state,
   ChiaroTurn *turn = chiaro_history_entry_get_turn (entry);
   const char *hash = chiaro_history_entry_get_image_hash (entry);
   g_autoptr(GString) line = g_string_new (NULL);
-  double cost = entry_cost (entry);
+  /* An answer's cost is shown once, on the first of the entries made from its images. */
+  double cost = chiaro_history_entry_get_answer_first (entry) == entry ? entry_cost (entry) : -1;
 
   /* "*" marks the cursor, "|" the rest of its path. */
   g_string_append (line, entry == cursor ? "* " : g_hash_table_contains (on_path, entry) ? "| "

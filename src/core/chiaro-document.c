@@ -11,8 +11,9 @@
  *   worker: canvas and references from the image store, the path root → parent as contents
  *           (bytes filled in from the store), the planner, the user turn as sent stored
  *   main: n-variants provider requests at once
- *   worker (per answer): every image part stored, the reply built, the image probed
- *   main: the entry added under the parent; the cursor follows when it had not moved
+ *   worker (per answer): its images probed, every image part stored, the reply built
+ *   main: an entry per image that is not a thought added under the parent, siblings
+ *         sharing the reply; the cursor follows (to the last) when it had not moved
  *
  * Variants are added as siblings in the order their answers arrive; the cursor moves to the
  * first of them that arrives if it is still on the parent then. An answer whose images have
@@ -964,6 +965,22 @@ on_variant_progress (const ChiaroGenerationProgress *progress,
 /* Storing one answer, on a worker. */
 typedef struct
 {
+  char *hash;
+  char *mime_type;
+  int   width;
+  int   height;
+} StoredImage;
+
+static void
+stored_image_free (StoredImage *image)
+{
+  g_free (image->hash);
+  g_free (image->mime_type);
+  g_free (image);
+}
+
+typedef struct
+{
   ChiaroImageStore       *images;
   ChiaroGenerationResult *result;
   double                  estimate;
@@ -971,9 +988,7 @@ typedef struct
   gboolean                decode;  /* the answer will be shown: decode it while storing */
   /* out */
   ChiaroReply            *reply;
-  char                   *mime_type;
-  int                     width;
-  int                     height;
+  GPtrArray              *entry_images; /* (element-type StoredImage) one per entry, in order */
 } StoreJob;
 
 static void
@@ -982,7 +997,7 @@ store_job_free (StoreJob *job)
   g_object_unref (job->images);
   chiaro_generation_result_unref (job->result);
   g_clear_pointer (&job->reply, chiaro_reply_unref);
-  g_free (job->mime_type);
+  g_clear_pointer (&job->entry_images, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -999,6 +1014,29 @@ decode_answer_thread (gpointer data)
   return pixbuf;
 }
 
+static GError *
+new_bad_image_error (ChiaroGenerationResult *result,
+                     const GError           *error)
+{
+  GError *api_error = NULL;
+  gboolean too_large = error != NULL &&
+                       g_error_matches (error, CHIARO_CODEC_ERROR, CHIARO_CODEC_ERROR_TOO_LARGE);
+
+  chiaro_api_error_set (&api_error, CHIARO_API_ERROR_BAD_RESPONSE,
+                        too_large
+                        ? _("The model sent an image too large to open. Try again, or "
+                            "choose a smaller size.")
+                        : _("The model sent an image that cannot be opened. Try again."),
+                        error != NULL ? error->message : NULL, 0, "BAD_IMAGE");
+  chiaro_api_error_set_attempts (api_error, result->attempts);
+  return api_error;
+}
+
+/* Every image of the answer that is not a thought becomes an entry (result->images, the
+ * last being the final image). All of them are probed before anything is stored, and an
+ * answer with one that cannot be opened fails whole: it leaves no file behind in images/
+ * and the history and the folder stay as they were. Thought images are stored (the answer
+ * is sent back with them) but are never entries. */
 static void
 store_answer_thread (GTask        *task,
                      gpointer      source_object,
@@ -1007,47 +1045,68 @@ store_answer_thread (GTask        *task,
 {
   StoreJob *job = task_data;
   ChiaroContent *content = job->result->content;
-  ChiaroPart *final = chiaro_generation_result_get_final_image (job->result);
+  GPtrArray *finals = job->result->images;
   g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(ChiaroImage) probe = NULL;
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) entry_images =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) stored_image_free);
   g_autoptr(GdkPixbuf) decoded = NULL;
   GThread *decoder = NULL;
-  const char *final_hash = NULL;
-  GError *error = NULL;
+  guint n_non_thought = 0;
 
-  if (final == NULL || final->data == NULL)
+  if (content == NULL || finals->len == 0)
     {
       g_task_return_new_error (task, CHIARO_API_ERROR, CHIARO_API_ERROR_NO_IMAGE, "%s",
                                _("The answer holds no image"));
       return;
     }
 
-  /* The final image is probed before anything is stored: an answer that fails here leaves
-   * no file behind in images/ (the history and the folder stay as they were). */
-  /* Translators: how an image the model sent back is named in error messages */
-  probe = chiaro_image_new_from_bytes (final->data, _("the answer"), &error);
-  if (probe == NULL)
+  for (guint i = 0; i < content->parts->len; i++)
     {
-      GError *api_error = NULL;
+      ChiaroPart *part = g_ptr_array_index (content->parts, i);
 
-      chiaro_api_error_set (&api_error, CHIARO_API_ERROR_BAD_RESPONSE,
-                            g_error_matches (error, CHIARO_CODEC_ERROR,
-                                             CHIARO_CODEC_ERROR_TOO_LARGE)
-                            ? _("The model sent an image too large to open. Try again, or "
-                                "choose a smaller size.")
-                            : _("The model sent an image that cannot be opened. Try again."),
-                            error->message, 0, "BAD_IMAGE");
-      chiaro_api_error_set_attempts (api_error, job->result->attempts);
-      g_error_free (error);
-      g_task_return_error (task, api_error);
+      if (part->kind != CHIARO_PART_IMAGE)
+        continue;
+      if (part->data == NULL)
+        {
+          g_task_return_new_error (task, CHIARO_API_ERROR, CHIARO_API_ERROR_BAD_RESPONSE, "%s",
+                                   _("The answer holds an image without data"));
+          return;
+        }
+      if (!part->thought)
+        n_non_thought++;
+    }
+
+  /* The wire format leaves out of result->images an image whose bytes are not an image
+   * or are cut short; here that fails the whole answer like one the probe refuses. */
+  if (n_non_thought != finals->len)
+    {
+      g_task_return_error (task, new_bad_image_error (job->result, NULL));
       return;
     }
 
-  /* The answer about to be shown is decoded from the bytes in memory on a second thread
-   * while this one hashes and writes them: the canvas then finds it decoded, and its
-   * thumbnail is scaled from it, instead of both reading the file back and decoding it. */
+  for (guint i = 0; i < finals->len; i++)
+    {
+      ChiaroPart *final = g_ptr_array_index (finals, i);
+      g_autoptr(GError) error = NULL;
+      /* Translators: how an image the model sent back is named in error messages */
+      ChiaroImage *probe = chiaro_image_new_from_bytes (final->data, _("the answer"), &error);
+
+      if (probe == NULL)
+        {
+          g_task_return_error (task, new_bad_image_error (job->result, error));
+          return;
+        }
+      g_ptr_array_add (probes, probe);
+    }
+
+  /* The answer about to be shown (its final image) is decoded from the bytes in memory on a
+   * second thread while this one hashes and writes them: the canvas then finds it decoded,
+   * and its thumbnail is scaled from it, instead of both reading the file back and
+   * decoding it. */
   if (job->decode)
-    decoder = g_thread_new ("chiaro-answer-decode", decode_answer_thread, probe);
+    decoder = g_thread_new ("chiaro-answer-decode", decode_answer_thread,
+                            g_ptr_array_index (probes, probes->len - 1));
 
   /* The store writes each image before anyone hears of it; when the disk refuses, it keeps
    * the bytes in memory and the next save reports the error and tries again. */
@@ -1055,32 +1114,37 @@ store_answer_thread (GTask        *task,
     {
       ChiaroPart *part = g_ptr_array_index (content->parts, i);
       g_autoptr(GError) write_error = NULL;
+      guint index;
 
       if (part->kind != CHIARO_PART_IMAGE)
         continue;
-      if (part->data == NULL)
-        {
-          if (decoder != NULL)
-            decoded = g_thread_join (decoder);
-          g_task_return_new_error (task, CHIARO_API_ERROR, CHIARO_API_ERROR_BAD_RESPONSE, "%s",
-                                   _("The answer holds an image without data"));
-          return;
-        }
       g_ptr_array_add (hashes, chiaro_image_store_add (job->images, part->data,
                                                        part->mime_type, NULL, &write_error));
-      if (part == final)
-        final_hash = g_ptr_array_index (hashes, hashes->len - 1);
       if (write_error != NULL)
         g_debug ("image kept in memory: %s", write_error->message);
+      if (g_ptr_array_find (finals, part, &index))
+        {
+          ChiaroImage *probe = g_ptr_array_index (probes, index);
+          StoredImage *image = g_new0 (StoredImage, 1);
+
+          image->hash = g_strdup (g_ptr_array_index (hashes, hashes->len - 1));
+          image->mime_type = g_strdup (chiaro_image_get_mime_type (probe));
+          image->width = chiaro_image_get_width (probe);
+          image->height = chiaro_image_get_height (probe);
+          g_ptr_array_add (entry_images, image);
+        }
     }
   g_ptr_array_add (hashes, NULL);
+  g_assert (entry_images->len == finals->len);
 
-  if (decoder != NULL && (decoded = g_thread_join (decoder)) != NULL && final_hash != NULL)
-    chiaro_image_store_add_decoded (job->images, final_hash, decoded);
+  if (decoder != NULL && (decoded = g_thread_join (decoder)) != NULL)
+    {
+      StoredImage *last = g_ptr_array_index (entry_images, entry_images->len - 1);
 
-  job->mime_type = g_strdup (chiaro_image_get_mime_type (probe));
-  job->width = chiaro_image_get_width (probe);
-  job->height = chiaro_image_get_height (probe);
+      chiaro_image_store_add_decoded (job->images, last->hash, decoded);
+    }
+
+  job->entry_images = g_steal_pointer (&entry_images);
   job->reply = chiaro_reply_new_from_result (job->result,
                                              (const char * const *) hashes->pdata,
                                              job->estimate);
@@ -1100,7 +1164,7 @@ on_answer_stored (GObject      *source,
   ChiaroDocument *self = op->document;
   StoreJob *job = g_task_get_task_data (G_TASK (result));
   ChiaroHistoryEntry *parent = chiaro_send_get_parent (op->send);
-  g_autoptr(ChiaroHistoryEntry) entry = NULL;
+  ChiaroHistoryEntry *last = NULL;
   g_autoptr(GError) error = NULL;
   gboolean follow;
 
@@ -1118,14 +1182,24 @@ on_answer_stored (GObject      *source,
       return;
     }
 
-  entry = chiaro_history_entry_new_generated (chiaro_send_get_turn (op->send), job->reply,
-                                              job->mime_type, job->width, job->height);
+  /* One entry per image, siblings in answer order sharing the reply; the cursor goes to
+   * the last (the final image) when this is the send's first answer and it had not moved. */
   follow = chiaro_send_get_n_done (op->send) == 0 &&
            chiaro_history_get_cursor (self->history) == parent;
-  chiaro_history_add (self->history, parent, entry);
-  chiaro_send_add_entry (op->send, entry);
-  if (follow)
-    chiaro_history_set_cursor (self->history, entry);
+  for (guint i = 0; i < job->entry_images->len; i++)
+    {
+      StoredImage *image = g_ptr_array_index (job->entry_images, i);
+      g_autoptr(ChiaroHistoryEntry) entry =
+        chiaro_history_entry_new_for_image (chiaro_send_get_turn (op->send), job->reply,
+                                            image->hash, image->mime_type, image->width,
+                                            image->height);
+
+      chiaro_history_add (self->history, parent, entry);
+      chiaro_send_add_entry (op->send, entry);
+      last = entry;
+    }
+  if (follow && last != NULL)
+    chiaro_history_set_cursor (self->history, last);
 
   variant_finished (variant);
 }
@@ -1537,8 +1611,15 @@ start_operation (ChiaroDocument      *self,
     }
   job->canvas_hash = g_strdup (chiaro_history_entry_get_image_hash (parent));
   job->canvas_mime_type = g_strdup (chiaro_history_entry_get_mime_type (parent));
+  /* The model's last turn shows the canvas only when the canvas is that turn's final
+   * image; an earlier image of an answer with several is sent again, so the model knows
+   * which one is being edited. */
   job->canvas_is_last_turn = chiaro_history_entry_get_turn (parent) != NULL &&
-                             job->history->len > 0;
+                             job->history->len > 0 &&
+                             chiaro_history_entry_get_reply (parent) != NULL &&
+                             g_strcmp0 (chiaro_reply_get_final_image_hash (
+                                          chiaro_history_entry_get_reply (parent)),
+                                        chiaro_history_entry_get_image_hash (parent)) == 0;
 
   plan_task = g_task_new (NULL, op->cancellable, on_planned, op);
   g_task_set_source_tag (plan_task, on_planned);

@@ -274,16 +274,50 @@ chiaro_history_entry_new_generated (ChiaroTurn  *turn,
                                     int          width,
                                     int          height)
 {
+  g_return_val_if_fail (reply != NULL, NULL);
+  g_return_val_if_fail (chiaro_reply_get_final_image_hash (reply) != NULL, NULL);
+
+  return chiaro_history_entry_new_for_image (turn, reply,
+                                             chiaro_reply_get_final_image_hash (reply),
+                                             mime_type, width, height);
+}
+
+/**
+ * chiaro_history_entry_new_for_image:
+ * @turn: the send that made it
+ * @reply: the answer, shared by every entry made from one of its images
+ * @image_hash: the entry's image: one of @reply's images that is not a thought
+ * @mime_type: that image's type
+ * @width: its width in pixels
+ * @height: its height in pixels
+ *
+ * An answer with several final images (text, image, text, image) becomes one entry per
+ * image, all holding the same @reply, so that sending on from any of them sends the answer
+ * back whole, and the answer is paid for once.
+ *
+ * Returns: (transfer full): a new entry, created now
+ */
+ChiaroHistoryEntry *
+chiaro_history_entry_new_for_image (ChiaroTurn  *turn,
+                                    ChiaroReply *reply,
+                                    const char  *image_hash,
+                                    const char  *mime_type,
+                                    int          width,
+                                    int          height)
+{
   ChiaroHistoryEntry *self;
 
   g_return_val_if_fail (turn != NULL, NULL);
   g_return_val_if_fail (reply != NULL, NULL);
-  g_return_val_if_fail (chiaro_reply_get_final_image_hash (reply) != NULL, NULL);
+  g_return_val_if_fail (image_hash != NULL, NULL);
+  g_return_val_if_fail (reply->content_hashes != NULL &&
+                        g_strv_contains ((const char * const *) reply->content_hashes,
+                                         image_hash), NULL);
 
   self = chiaro_history_entry_new (NULL);
   self->turn = chiaro_turn_ref (turn);
   self->reply = chiaro_reply_ref (reply);
-  self->image_hash = g_strdup (chiaro_reply_get_final_image_hash (reply));
+  self->image_hash = g_strdup (image_hash);
   self->mime_type = g_strdup (mime_type);
   self->width = MAX (width, 0);
   self->height = MAX (height, 0);
@@ -354,6 +388,38 @@ chiaro_history_entry_get_turn (ChiaroHistoryEntry *self)
   g_return_val_if_fail (CHIARO_IS_HISTORY_ENTRY (self), NULL);
 
   return self->turn;
+}
+
+/**
+ * chiaro_history_entry_get_answer_first:
+ * @self: an entry
+ *
+ * An answer with several images is one entry per image, siblings sharing the reply. The
+ * first of them still in the tree stands for the answer: its cost, its usage, and where
+ * project.json keeps the reply.
+ *
+ * Returns: (transfer none): the first of @self's siblings that shares @self's reply, which
+ *   is @self itself for an answer of one image, the root and any entry without a reply
+ */
+ChiaroHistoryEntry *
+chiaro_history_entry_get_answer_first (ChiaroHistoryEntry *self)
+{
+  ChiaroHistoryEntry *parent;
+
+  g_return_val_if_fail (CHIARO_IS_HISTORY_ENTRY (self), NULL);
+
+  parent = chiaro_history_entry_get_parent (self);
+  if (self->reply == NULL || parent == NULL)
+    return self;
+
+  for (guint i = 0; i < chiaro_history_entry_get_n_children (parent); i++)
+    {
+      ChiaroHistoryEntry *child = chiaro_history_entry_get_child (parent, i);
+
+      if (child == self || child->reply == self->reply)
+        return child;
+    }
+  return self;
 }
 
 /**

@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (ChiaroHistoryEntry, chiaro_history_entry, CHIARO, HISTORY_
  *
  * The root entry is the opened photo (a turn-less entry with an image) or, for text-to-image,
  * an empty root (no image, no turn). Every other entry has a turn and a reply; its image is
- * the reply's final image. */
+ * one of the reply's images that are not thoughts (the final one, unless the answer held
+ * several: then each is an entry, siblings sharing the reply). */
 
 /* @id: (nullable): NULL makes a new unique id (12 lowercase hex digits). */
 ChiaroHistoryEntry *chiaro_history_entry_new                (const char         *id);
@@ -37,6 +38,13 @@ ChiaroHistoryEntry *chiaro_history_entry_new_generated      (ChiaroTurn         
                                                              const char         *mime_type,
                                                              int                 width,
                                                              int                 height);
+/* A generated entry for one of @reply's images (@image_hash), when an answer holds several. */
+ChiaroHistoryEntry *chiaro_history_entry_new_for_image      (ChiaroTurn         *turn,
+                                                             ChiaroReply        *reply,
+                                                             const char         *image_hash,
+                                                             const char         *mime_type,
+                                                             int                 width,
+                                                             int                 height);
 
 const char         *chiaro_history_entry_get_id             (ChiaroHistoryEntry *self);
 const char         *chiaro_history_entry_get_image_hash     (ChiaroHistoryEntry *self);
@@ -45,6 +53,9 @@ int                 chiaro_history_entry_get_width          (ChiaroHistoryEntry 
 int                 chiaro_history_entry_get_height         (ChiaroHistoryEntry *self);
 ChiaroTurn         *chiaro_history_entry_get_turn           (ChiaroHistoryEntry *self);
 ChiaroReply        *chiaro_history_entry_get_reply          (ChiaroHistoryEntry *self);
+/* The first sibling sharing @self's reply (@self for an answer of one image): the entry that
+ * stands for the answer in totals. */
+ChiaroHistoryEntry *chiaro_history_entry_get_answer_first   (ChiaroHistoryEntry *self);
 gint64              chiaro_history_entry_get_created        (ChiaroHistoryEntry *self);
 void                chiaro_history_entry_set_created        (ChiaroHistoryEntry *self,
                                                              gint64              created);

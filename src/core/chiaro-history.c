@@ -414,6 +414,38 @@ chiaro_history_dup_entries (ChiaroHistory *self)
 }
 
 /**
+ * chiaro_history_dup_replies:
+ * @self: a history
+ *
+ * The entries made from one answer's several images share its reply, which was paid for
+ * once: totals of cost and usage go over these, not over the entries.
+ *
+ * Returns: (transfer container) (element-type ChiaroReply): every reply in @self once, in
+ *   the order of chiaro_history_dup_entries()
+ */
+GPtrArray *
+chiaro_history_dup_replies (ChiaroHistory *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  GPtrArray *replies;
+
+  g_return_val_if_fail (CHIARO_IS_HISTORY (self), NULL);
+
+  entries = chiaro_history_dup_entries (self);
+  seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  replies = g_ptr_array_new_with_free_func ((GDestroyNotify) chiaro_reply_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ChiaroReply *reply = chiaro_history_entry_get_reply (g_ptr_array_index (entries, i));
+
+      if (reply != NULL && g_hash_table_add (seen, reply))
+        g_ptr_array_add (replies, chiaro_reply_ref (reply));
+    }
+  return replies;
+}
+
+/**
  * chiaro_history_add:
  * @self: a history
  * @parent: (nullable): an entry of @self, or %NULL to add the root of an empty history

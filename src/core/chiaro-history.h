@@ -28,6 +28,8 @@ ChiaroHistoryEntry *chiaro_history_lookup           (ChiaroHistory      *self,
 /* Every entry, parents before children, children in the order they were added.
  * Returns: (transfer container) (element-type ChiaroHistoryEntry) */
 GPtrArray          *chiaro_history_dup_entries      (ChiaroHistory      *self);
+/* Every reply once (entries of one answer's images share it): what cost totals go over. */
+GPtrArray          *chiaro_history_dup_replies      (ChiaroHistory      *self);
 
 /* Adds @entry (which must not be in a tree) as the newest child of @parent, or as the root
  * when @parent is NULL (only in an empty history). Does not move the cursor, except that

@@ -139,6 +139,7 @@ fill_from_state (ChiaroProjectInfo  *self,
                  ChiaroProjectState *state)
 {
   g_autoptr(GPtrArray) entries = chiaro_history_dup_entries (state->history);
+  g_autoptr(GPtrArray) replies = chiaro_history_dup_replies (state->history);
   ChiaroHistoryEntry *cursor = chiaro_history_get_cursor (state->history);
 
   self->title = make_title (state);
@@ -152,13 +153,19 @@ fill_from_state (ChiaroProjectInfo  *self,
   for (guint i = 0; i < entries->len; i++)
     {
       ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
-      ChiaroReply *reply = chiaro_history_entry_get_reply (entry);
 
       if (chiaro_history_entry_get_image_hash (entry) != NULL)
         self->n_images++;
-      if (reply != NULL && reply->cost_usd >= 0)
+    }
+
+  /* Each answer once, however many images (entries) it brought. */
+  for (guint i = 0; i < replies->len; i++)
+    {
+      ChiaroReply *reply = g_ptr_array_index (replies, i);
+
+      if (reply->cost_usd >= 0)
         self->cost_usd += reply->cost_usd;
-      else if (reply != NULL && reply->estimated_cost_usd >= 0)
+      else if (reply->estimated_cost_usd >= 0)
         self->cost_usd += reply->estimated_cost_usd;
     }
 

@@ -3,7 +3,7 @@
  * Copyright 2026 The Chiaro authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * project.json, version 1:
+ * project.json, version 2 (version 1 is the same without "reply_of"):
  *
  *   { "version": 1, "name", "created", "modified", "prompt", "model", "options",
  *     "variants", "cursor": entry id,
@@ -11,13 +11,17 @@
  *                    "pack_id" (optional, a social-format pack's sends share it),
  *                    "references": [ { "hash", "mime_type", "label" } ], "content" } ],
  *     "entries": [ { "id", "parent", "created", "image": { "hash", "mime_type", "width",
- *                    "height" }, "turn": turn id, "reply": { … }, "starred",
- *                    "redo_child": entry id } ],
+ *                    "height" }, "turn": turn id, "reply": { … } or "reply_of": entry id,
+ *                    "starred", "redo_child": entry id } ],
  *     "references": [ { "hash", "mime_type", "width", "height", "display_name", "label" } ],
  *     "failed_sends": [ { "turn", "parent", "error_message", "error_detail",
  *                         "error_domain", "error_code" } ] }
  *
- * Turns are written once and named by id, since the variants of a send share theirs.
+ * Turns are written once and named by id, since the variants of a send share theirs. Likewise
+ * an answer with several images is an entry per image sharing one reply: the first of them
+ * holds "reply", the later ones "reply_of" naming it (same parent, same turn, written
+ * before). Only a file with "reply_of" is written as version 2; any other is version 1, as
+ * before, so an older Chiaro still opens it (and refuses a version 2 without touching it).
  * Entries are written parents first, children in the order they were added, which is the
  * order they are read back in. Contents are the wire form (chiaro-stored-content.h). Unset
  * values are left out, so they stay unset; unknown members are ignored. Reading checks the
@@ -321,7 +325,12 @@ write_entry (JsonBuilder        *builder,
 
   if (turn != NULL)
     add_string (builder, "turn", turn->id);
-  if (reply != NULL)
+  /* The entries of one answer's images share its reply: the first (written first) holds it,
+   * the others name that entry. */
+  if (reply != NULL && chiaro_history_entry_get_answer_first (entry) != entry)
+    add_string (builder, "reply_of",
+                chiaro_history_entry_get_id (chiaro_history_entry_get_answer_first (entry)));
+  else if (reply != NULL)
     write_reply (builder, reply);
   add_true (builder, "starred", chiaro_history_entry_get_starred (entry));
   if (visited != NULL)
@@ -362,6 +371,7 @@ chiaro_project_state_to_json (ChiaroProjectState *state)
   ChiaroHistoryEntry *cursor;
   ChiaroHistoryEntry *history_root;
   GListModel *tray;
+  gint64 version = 1;
   gsize length;
   char *data;
 
@@ -385,8 +395,18 @@ chiaro_project_state_to_json (ChiaroProjectState *state)
       collect_turn (turns, seen, failed->turn);
     }
 
+  /* Version 2 only adds "reply_of"; a file without it is written as version 1, so that a
+   * Chiaro reading only version 1 still opens it. */
+  for (guint i = 0; i < entries->len && version < 2; i++)
+    {
+      ChiaroHistoryEntry *entry = g_ptr_array_index (entries, i);
+
+      if (chiaro_history_entry_get_answer_first (entry) != entry)
+        version = 2;
+    }
+
   json_builder_begin_object (builder);
-  add_int (builder, "version", CHIARO_PROJECT_STATE_VERSION);
+  add_int (builder, "version", version);
   add_string (builder, "name", state->name);
   add_int (builder, "created", state->created);
   add_int (builder, "modified", state->modified);
@@ -921,7 +941,9 @@ entry_record_free (EntryRecord *record)
 static EntryRecord *
 read_entry (JsonObject  *object,
             const char  *where,
+            gint64       version,
             GHashTable  *turns,
+            GHashTable  *by_id,
             GError     **error)
 {
   EntryRecord *record = g_new0 (EntryRecord, 1);
@@ -930,6 +952,7 @@ read_entry (JsonObject  *object,
   JsonObject *reply_object;
   const char *id;
   const char *turn_id;
+  const char *reply_of = NULL;
   gint64 created = 0;
   gboolean starred;
 
@@ -986,6 +1009,37 @@ read_entry (JsonObject  *object,
       chiaro_history_entry_set_turn (record->entry, turn);
     }
 
+  /* Version 2: a later entry made from the same answer names the entry holding the reply. */
+  if (version >= 2 &&
+      !read_string (object, where, "reply_of", FALSE, &reply_of, error))
+    goto fail;
+  if (reply_of != NULL)
+    {
+      EntryRecord *first = g_hash_table_lookup (by_id, reply_of);
+
+      if (json_object_has_member (object, "reply"))
+        {
+          g_set_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_CORRUPT,
+                       _("The project file is damaged: entry “%s” has a reply and shares "
+                         "another entry’s too."), id);
+          goto fail;
+        }
+      if (first == NULL || record->parent_id == NULL ||
+          chiaro_history_entry_get_reply (first->entry) == NULL ||
+          g_strcmp0 (first->parent_id, record->parent_id) != 0 ||
+          chiaro_history_entry_get_turn (first->entry) !=
+          chiaro_history_entry_get_turn (record->entry))
+        {
+          g_set_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_CORRUPT,
+                       _("The project file is damaged: entry “%s” shares the answer of “%s”, "
+                         "which is not an earlier image of the same answer."), id, reply_of);
+          goto fail;
+        }
+      chiaro_history_entry_set_reply (record->entry,
+                                      chiaro_history_entry_get_reply (first->entry));
+      return record;
+    }
+
   if (!read_object (object, where, "reply", record->parent_id != NULL, &reply_object, error))
     goto fail;
   if (reply_object != NULL)
@@ -1006,6 +1060,7 @@ fail:
 
 static gboolean
 read_history (JsonObject     *root,
+              gint64          version,
               GHashTable     *turns,
               ChiaroHistory  *history,
               GError        **error)
@@ -1031,7 +1086,7 @@ read_history (JsonObject     *root,
 
       if (object == NULL)
         return FALSE;
-      record = read_entry (object, where, turns, error);
+      record = read_entry (object, where, version, turns, by_id, error);
       if (record == NULL)
         return FALSE;
       g_ptr_array_add (records, record);
@@ -1402,7 +1457,7 @@ chiaro_project_state_new_from_json (GBytes  *json,
   state->n_variants = (guint) n_variants;
 
   if (!read_turns (root, turns, error) ||
-      !read_history (root, turns, state->history, error) ||
+      !read_history (root, version, turns, state->history, error) ||
       !read_references (root, state->references, error) ||
       !read_failed_sends (root, turns, state->history, state->failed_sends, error))
     return NULL;

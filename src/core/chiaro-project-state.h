@@ -16,7 +16,9 @@
 
 G_BEGIN_DECLS
 
-#define CHIARO_PROJECT_STATE_VERSION 1
+/* The newest format read and written. A file that needs nothing newer than version 1 (no
+ * entries sharing an answer's reply) is still written as version 1. */
+#define CHIARO_PROJECT_STATE_VERSION 2
 
 /* A send that failed (or was interrupted by a crash), kept with its prompt so it can be
  * retried; shown in the conversation after its parent entry. */

@@ -25,6 +25,7 @@ struct _ChiaroSend
   GError             *error;    /* (nullable) */
   GStrv               changes;  /* (nullable) */
   GPtrArray          *entries;  /* (element-type ChiaroHistoryEntry) */
+  guint               n_done;   /* answers: entries sharing one reply count once */
 
   ChiaroSendState     state;
   double              fraction;
@@ -115,7 +116,7 @@ chiaro_send_get_property (GObject    *object,
       break;
 
     case PROP_N_DONE:
-      g_value_set_uint (value, self->entries->len);
+      g_value_set_uint (value, self->n_done);
       break;
 
     case PROP_N_FAILED:
@@ -290,6 +291,8 @@ chiaro_send_get_error (ChiaroSend *self)
  * chiaro_send_get_n_done:
  * @self: a send
  *
+ * An answer holding several images added an entry for each; it counts once here.
+ *
  * Returns: how many answers are in the history
  */
 guint
@@ -297,7 +300,7 @@ chiaro_send_get_n_done (ChiaroSend *self)
 {
   g_return_val_if_fail (CHIARO_IS_SEND (self), 0);
 
-  return self->entries->len;
+  return self->n_done;
 }
 
 /**
@@ -333,7 +336,7 @@ chiaro_send_get_changes (ChiaroSend *self)
  * @self: a send
  *
  * Returns: (transfer none) (element-type ChiaroHistoryEntry): the entries it added, in the
- *   order they were added
+ *   order they were added: one per image of each answer (see chiaro_send_get_n_done())
  */
 GPtrArray *
 chiaro_send_get_entries (ChiaroSend *self)
@@ -465,11 +468,25 @@ void
 chiaro_send_add_entry (ChiaroSend         *self,
                        ChiaroHistoryEntry *entry)
 {
+  ChiaroHistoryEntry *previous;
+  ChiaroReply *reply;
+  gboolean new_answer;
+
   g_return_if_fail (CHIARO_IS_SEND (self));
   g_return_if_fail (CHIARO_IS_HISTORY_ENTRY (entry));
 
+  /* The entries of one answer (one per image) are added one after the other. */
+  previous = self->entries->len > 0
+             ? g_ptr_array_index (self->entries, self->entries->len - 1) : NULL;
+  reply = chiaro_history_entry_get_reply (entry);
+  new_answer = previous == NULL || reply == NULL ||
+               chiaro_history_entry_get_reply (previous) != reply;
   g_ptr_array_add (self->entries, g_object_ref (entry));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
+  if (new_answer)
+    {
+      self->n_done++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
+    }
 }
 
 /**

@@ -49,7 +49,8 @@ const GError       *chiaro_send_get_error      (ChiaroSend         *self);
 guint               chiaro_send_get_n_done     (ChiaroSend         *self);
 guint               chiaro_send_get_n_failed   (ChiaroSend         *self);
 const char * const *chiaro_send_get_changes    (ChiaroSend         *self);
-/* Returns: (transfer none) (element-type ChiaroHistoryEntry): the entries it added */
+/* Returns: (transfer none) (element-type ChiaroHistoryEntry): the entries it added, one per
+ * image of each answer; "n-done" counts the answers. */
 GPtrArray          *chiaro_send_get_entries    (ChiaroSend         *self);
 gboolean            chiaro_send_is_finished    (ChiaroSend         *self);
 

@@ -71,7 +71,7 @@ struct _ChiaroGenerationControls
   GHashTable *counted;                /* ids of the entries whose cost is in spend */
   double spend;
   gboolean spend_incomplete;          /* an entry's cost is not known */
-  guint n_spent;                      /* entries counted since the document was set */
+  guint n_spent;                      /* answers counted since the document was set */
 
   /* flags */
   gboolean updating;                  /* the widgets are being set from the document */
@@ -326,7 +326,9 @@ count_spend (ChiaroGenerationControls *self,
       if (g_hash_table_contains (self->counted, id))
         continue;
       g_hash_table_add (self->counted, g_strdup (id));
-      if (baseline || reply == NULL)
+      /* An answer with several images is an entry per image sharing the reply: its
+       * cost counts once, with the first of them. */
+      if (baseline || reply == NULL || chiaro_history_entry_get_answer_first (entry) != entry)
         continue;
 
       cost = reply->cost_usd >= 0 ? reply->cost_usd : reply->estimated_cost_usd;

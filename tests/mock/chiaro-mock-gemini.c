@@ -1118,6 +1118,18 @@ make_answer (ChiaroMockPlan    *plan,
                                                  FALSE));
       IMAGE (NULL, plan->seed ^ 0x00ffff00u, FALSE);
     }
+  else if (g_str_equal (scenario, "multi-image-bad"))
+    {
+      g_autoptr(GBytes) bytes = chiaro_mock_images_png_header (50000, 50000);
+
+      IMAGE (NULL, plan->seed, FALSE);
+      g_ptr_array_add (answer->parts, text_part ("And a second take, far too large.", FALSE));
+      g_ptr_array_add (answer->parts,
+                       inline_part ("image/png",
+                                    g_base64_encode (g_bytes_get_data (bytes, NULL),
+                                                     g_bytes_get_size (bytes)),
+                                    FALSE));
+    }
   else if (g_str_equal (scenario, "jpeg-labelled-png"))
     {
       g_autoptr(GBytes) bytes = chiaro_mock_images_render (images, "jpeg", plan->width,

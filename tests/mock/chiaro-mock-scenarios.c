@@ -40,6 +40,8 @@ static const ChiaroMockScenario scenarios[] = {
   { "parts-absent", CHIARO_MOCK_SCENARIO_CONTENT, "STOP, content without parts" },
   { "parts-null", CHIARO_MOCK_SCENARIO_CONTENT, "STOP, content.parts null" },
   { "multi-image", CHIARO_MOCK_SCENARIO_CONTENT, "text, image, text, image" },
+  { "multi-image-bad", CHIARO_MOCK_SCENARIO_CONTENT,
+    "text, image, text, a PNG whose header says 50000x50000" },
   { "thought-image", CHIARO_MOCK_SCENARIO_CONTENT,
     "an interim thought:true image before the final one" },
   { "thoughts-only", CHIARO_MOCK_SCENARIO_CONTENT, "only thought parts (text and images), STOP" },
