@@ -207,6 +207,39 @@ try:
           and 'no-such-folder' in (report['outputs'][0]['error'] or ''),
           'an output folder that does not exist: listed as failed with the reason')
 
+    # --- an answer with several images --------------------------------------------------------
+    mock.clear()
+    mock.push('multi-image')
+    path = out('story.png')
+    result, report = run_json('--prompt', 'two takes', '--output', path, endpoint=mock.url)
+    other = out('story-image1.png')
+    check(result.returncode == 0 and os.path.exists(path) and os.path.exists(other),
+          'two images in one answer: exit 0, the final one to FILE, the first beside it')
+    check(report is not None and report['outputs'][0]['other_images'] == [other]
+          and report['outputs'][0]['path'] == path,
+          'two images in one answer: the JSON lists the earlier image')
+    check(image_size(path) is not None and image_size(other) is not None
+          and open(path, 'rb').read() != open(other, 'rb').read(),
+          'two images in one answer: both are images, and not the same one')
+    check(len(mock.requests()) == 1, 'two images in one answer: one request')
+
+    mock.clear()
+    mock.push('multi-image-bad')
+    path = out('story-bad.png')
+    result, report = run_json('--prompt', 'two takes', '--output', path, endpoint=mock.url)
+    check(result.returncode != 0 and not os.path.exists(path)
+          and os.path.exists(out('story-bad-image1.png'))
+          and report['outputs'][0]['other_images'] == [out('story-bad-image1.png')],
+          'an answer whose final image cannot be opened: that output fails, the good image '
+          'before it is still written and listed')
+
+    mock.clear()
+    result, report = run_json('--prompt', 'one take', '--output', out('single.png'),
+                              endpoint=mock.url)
+    check(result.returncode == 0 and report['outputs'][0]['other_images'] == []
+          and not os.path.exists(out('single-image1.png')),
+          'one image in the answer: nothing beside it')
+
     # --- the model refuses ---------------------------------------------------------------------
     for scenario, reason in (('image-safety', 'IMAGE_SAFETY'), ('text-only', 'STOP'),
                              ('prompt-blocked', 'SAFETY'), ('no-image', 'NO_IMAGE')):

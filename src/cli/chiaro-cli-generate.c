@@ -43,6 +43,7 @@ typedef struct
   int                     height;
   const char             *mime_type;
   gboolean                written;
+  GPtrArray              *other_paths; /* the answer's earlier images, written */
   ChiaroHttpPhase         last_phase;
 } Output;
 
@@ -53,6 +54,7 @@ output_free (Output *output)
   g_free (output->aspect);
   g_clear_pointer (&output->result, chiaro_generation_result_unref);
   g_clear_error (&output->error);
+  g_clear_pointer (&output->other_paths, g_ptr_array_unref);
   g_free (output);
 }
 
@@ -479,16 +481,19 @@ chiaro_cli_generate_add_metadata (ChiaroCliGenerate          *self,
   return chiaro_export_metadata_write_file (metadata, path, error);
 }
 
-/* Writes the final image of an answer. */
+/* Writes one image of an answer to @path, with the provenance when asked for. */
 static gboolean
-write_output (Output      *output,
-              ChiaroPart  *image,
-              GError     **error)
+write_image (Output      *output,
+             ChiaroPart  *image,
+             const char  *path,
+             int         *width,
+             int         *height,
+             GError     **error)
 {
   gint64 started_us = g_get_monotonic_time ();
 
-  if (!chiaro_cli_generate_write_image (image->data, image->sniffed_mime_type, output->path,
-                                        &output->width, &output->height, error))
+  if (!chiaro_cli_generate_write_image (image->data, image->sniffed_mime_type, path,
+                                        width, height, error))
     return FALSE;
   g_debug ("%" G_GSIZE_FORMAT " bytes written in %.1f ms", g_bytes_get_size (image->data),
            (g_get_monotonic_time () - started_us) / 1000.0);
@@ -499,13 +504,78 @@ write_output (Output      *output,
         chiaro_export_metadata_new (prompts, output->generate->model_id,
                                     output->generate->canvas != NULL);
 
-      if (!chiaro_cli_generate_add_metadata (output->generate, metadata, output->path, error))
+      if (!chiaro_cli_generate_add_metadata (output->generate, metadata, path, error))
         return FALSE;
     }
+  return TRUE;
+}
 
+/* Writes the final image of an answer. */
+static gboolean
+write_output (Output      *output,
+              ChiaroPart  *image,
+              GError     **error)
+{
+  if (!write_image (output, image, output->path, &output->width, &output->height, error))
+    return FALSE;
   output->mime_type = chiaro_cli_generate_mime_for_output (output->path);
   output->written = TRUE;
   return TRUE;
+}
+
+/**
+ * chiaro_cli_generate_other_image_path:
+ * @path: the output's file name
+ * @n: the image's place among the answer's earlier images, from 1
+ *
+ * out.png → out-image1.png: where an answer's images before its final one go.
+ *
+ * Returns: (transfer full): the file name
+ */
+char *
+chiaro_cli_generate_other_image_path (const char *path,
+                                      guint       n)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+
+  if (dot == NULL || (slash != NULL && dot < slash))
+    dot = path + strlen (path);
+  return g_strdup_printf ("%.*s-image%u%s", (int) (dot - path), path, n, dot);
+}
+
+/* An answer may hold several images (text and images interleaved): the final one is the
+ * output, and each one before it, paid for too, goes next to it. One that cannot be written
+ * is reported and makes the exit status say so; the others are still written. */
+static void
+write_other_images (Output *output)
+{
+  ChiaroGenerationResult *result = output->result;
+
+  for (guint i = 0; i + 1 < result->images->len; i++)
+    {
+      ChiaroPart *image = g_ptr_array_index (result->images, i);
+      g_autofree char *path = chiaro_cli_generate_other_image_path (output->path, i + 1);
+      g_autoptr(GError) error = NULL;
+      int width, height;
+
+      if (image->data == NULL)
+        continue;
+      if (!write_image (output, image, path, &width, &height, &error))
+        {
+          g_prefix_error (&error, "%s: ", path);
+          note_failure (output->generate, error);
+          g_printerr ("chiaro-cli generate: %s\n", error->message);
+          continue;
+        }
+      if (output->generate->progress)
+        {
+          g_autofree char *label = output_label (output);
+
+          g_printerr (_("%s: wrote %s\n"), label, path);
+        }
+      g_ptr_array_add (output->other_paths, g_steal_pointer (&path));
+    }
 }
 
 static void
@@ -534,6 +604,7 @@ on_generated (GObject      *source,
       image = chiaro_generation_result_get_final_image (output->result);
       if (!write_output (output, image, &output->error))
         g_prefix_error (&output->error, "%s: ", output->path);
+      write_other_images (output);
     }
 
   if (output->error != NULL)
@@ -574,6 +645,7 @@ send_variants (ChiaroCliGenerate   *self,
       output->aspect = g_str_equal (ratio, "auto") ? NULL : g_strdup (ratio);
       output->index = v;
       output->path = chiaro_cli_generate_output_path (self->output, output->aspect, v, several);
+      output->other_paths = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (self->outputs, output);
 
       /* Variants with one seed would be one image several times: each gets its own. */
@@ -699,6 +771,11 @@ add_output (JsonBuilder *builder,
   json_builder_set_member_name (builder, "attempts");
   json_builder_add_int_value (builder, result != NULL ? result->attempts
                                       : output->error != NULL ? chiaro_api_error_get_attempts (output->error) : 0);
+  json_builder_set_member_name (builder, "other_images");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < output->other_paths->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (output->other_paths, i));
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "cost_usd");
   if (result != NULL && result->cost_usd >= 0)
     json_builder_add_double_value (builder, result->cost_usd);
@@ -1066,7 +1143,9 @@ chiaro_cli_generate_command (int    argc,
       "--project.\n\n"
       "--pack sends one request per ratio (by default 1:1, 4:5, 9:16, 16:9 and 21:9), each "
       "asking the model to re-frame the picture to its ratio around the subject; the files are "
-      "named from --output and the ratio (out.png → out-9x16-1.png). With --project the sends "
+      "named from --output and the ratio (out.png → out-9x16-1.png). An answer holding several "
+      "images writes its final image there and each earlier one beside it (out-image1.png). "
+      "With --project the sends "
       "are one pack in the history. --export-metadata writes into each file written the "
       "prompts, the model, \"Chiaro\" as the creator tool and the IPTC digital source type.\n\n"
       "Exit status: 0 every image made; 2 a usage error or an option the model does not take; "

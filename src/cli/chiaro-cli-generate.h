@@ -73,6 +73,8 @@ char       *chiaro_cli_generate_output_path     (const char        *output,
                                                  const char        *aspect,
                                                  guint              index,
                                                  gboolean           several);
+char       *chiaro_cli_generate_other_image_path (const char       *path,
+                                                  guint             n);
 gboolean    chiaro_cli_generate_write_image     (GBytes            *bytes,
                                                  const char        *sniffed_mime_type,
                                                  const char        *path,
