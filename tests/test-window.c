@@ -1154,6 +1154,53 @@ test_variants (void)
   destroy_window (window);
 }
 
+static guint
+count_labels (GtkWidget  *widget,
+              const char *text)
+{
+  guint n = GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+            strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels (child, text);
+  return n;
+}
+
+/* An answer holding two images (text and images interleaved): two siblings, the cursor on
+ * the final one, the answer's text shown once, and the first image reachable. */
+static void
+test_multi_image (void)
+{
+  ChiaroWindow *window = create_project_window ("Portrait_1.jpg");
+  ChiaroHistoryStrip *strip = chiaro_window_get_history_strip (window);
+  ChiaroHistoryEntry *root = chiaro_history_get_root (window_history (window));
+  ChiaroHistoryEntry *first;
+
+  chiaro_mock_server_push_scenario (mock, "multi-image");
+  send_and_wait (window, "Two takes of the portrait");
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (mock), ==, 1);
+  g_assert_cmpuint (chiaro_history_entry_get_n_children (root), ==, 2);
+  g_assert_true (window_cursor (window) == chiaro_history_entry_get_child (root, 1));
+  g_assert_nonnull (chiaro_test_find_label (chiaro_history_strip_get_item (strip, 1), "2/2"));
+  assert_canvas_shows_cursor (window);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (window), "a second take"), ==, 1);
+  save_light_and_dark (GTK_WIDGET (window), "window-multi-image");
+
+  first = chiaro_history_entry_get_child (root, 0);
+  g_assert_cmpstr (chiaro_history_entry_get_image_hash (first), !=,
+                   chiaro_history_entry_get_image_hash (window_cursor (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "history.select", "s",
+                                             chiaro_history_entry_get_id (first)));
+  wait_settled (window);
+  g_assert_true (window_cursor (window) == first);
+  g_assert_nonnull (chiaro_test_find_label (chiaro_history_strip_get_item (strip, 1), "1/2"));
+  assert_canvas_shows_cursor (window);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (window), "a second take"), ==, 1);
+
+  destroy_window (window);
+}
+
 /* The compare modes switch from the toolbar's actions, with the parent as the other image
  * by default and an entry chosen in the strip otherwise. */
 static void
@@ -1633,6 +1680,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/window/edit-end-to-end", test_edit_end_to_end);
   g_test_add_func ("/chiaro/ui/window/undo-redo-branch", test_undo_redo_branch);
   g_test_add_func ("/chiaro/ui/window/variants", test_variants);
+  g_test_add_func ("/chiaro/ui/window/multi-image", test_multi_image);
   g_test_add_func ("/chiaro/ui/window/compare-modes", test_compare_modes);
   g_test_add_func ("/chiaro/ui/window/refused-and-retry", test_refused_and_retry);
   g_test_add_func ("/chiaro/ui/window/stop", test_stop);
