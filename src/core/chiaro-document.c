@@ -592,17 +592,6 @@ start_save (ChiaroDocument *self)
 
 /* Messages */
 
-static gboolean
-message_matches (ChiaroMessage *message,
-                 ChiaroMessage *other)
-{
-  return chiaro_message_get_kind (message) == chiaro_message_get_kind (other) &&
-         chiaro_message_get_turn (message) == chiaro_message_get_turn (other) &&
-         chiaro_message_get_entry (message) == chiaro_message_get_entry (other) &&
-         chiaro_message_get_send (message) == chiaro_message_get_send (other) &&
-         chiaro_message_get_pack (message) == chiaro_message_get_pack (other);
-}
-
 /* The PACK message of @pack_id sent from @parent, its group kept from the last rebuild
  * (so its row stays and follows the group) and brought up to date. @member: (nullable)
  * the pack's entry on the path. */
@@ -722,7 +711,7 @@ rebuild_messages (ChiaroDocument *self)
     {
       g_autoptr(ChiaroMessage) message = g_list_model_get_item (old, prefix);
 
-      if (!message_matches (message, g_ptr_array_index (wanted, prefix)))
+      if (!chiaro_message_same (message, g_ptr_array_index (wanted, prefix)))
         break;
       prefix++;
     }
@@ -730,7 +719,7 @@ rebuild_messages (ChiaroDocument *self)
     {
       g_autoptr(ChiaroMessage) message = g_list_model_get_item (old, n_old - 1 - suffix);
 
-      if (!message_matches (message, g_ptr_array_index (wanted, wanted->len - 1 - suffix)))
+      if (!chiaro_message_same (message, g_ptr_array_index (wanted, wanted->len - 1 - suffix)))
         break;
       suffix++;
     }

@@ -250,3 +250,24 @@ chiaro_message_get_pack (ChiaroMessage *self)
 
   return self->pack;
 }
+
+/**
+ * chiaro_message_same:
+ * @self: a message
+ * @other: another message
+ *
+ * Whether both say the same thing: of one kind, for the same turn, entry, send and pack. A
+ * list of messages rebuilt keeps the ones it had that are the same, so rows are not redrawn.
+ *
+ * Returns: %TRUE when they are the same
+ */
+gboolean
+chiaro_message_same (ChiaroMessage *self,
+                     ChiaroMessage *other)
+{
+  g_return_val_if_fail (CHIARO_IS_MESSAGE (self), FALSE);
+  g_return_val_if_fail (CHIARO_IS_MESSAGE (other), FALSE);
+
+  return self->kind == other->kind && self->turn == other->turn &&
+         self->entry == other->entry && self->send == other->send && self->pack == other->pack;
+}

@@ -44,5 +44,7 @@ ChiaroTurn         *chiaro_message_get_turn     (ChiaroMessage      *self);
 ChiaroHistoryEntry *chiaro_message_get_entry    (ChiaroMessage      *self);
 ChiaroSend         *chiaro_message_get_send     (ChiaroMessage      *self);
 ChiaroPackGroup    *chiaro_message_get_pack     (ChiaroMessage      *self);
+gboolean            chiaro_message_same         (ChiaroMessage      *self,
+                                                 ChiaroMessage      *other);
 
 G_END_DECLS

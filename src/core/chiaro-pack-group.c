@@ -103,16 +103,6 @@ add_turn (GPtrArray  *turns,
     g_ptr_array_add (turns, turn);
 }
 
-static gboolean
-message_matches (ChiaroMessage *message,
-                 ChiaroMessage *other)
-{
-  return chiaro_message_get_kind (message) == chiaro_message_get_kind (other) &&
-         chiaro_message_get_turn (message) == chiaro_message_get_turn (other) &&
-         chiaro_message_get_entry (message) == chiaro_message_get_entry (other) &&
-         chiaro_message_get_send (message) == chiaro_message_get_send (other);
-}
-
 static void
 set_count (ChiaroPackGroup *self,
            guint           *field,
@@ -454,11 +444,11 @@ chiaro_pack_group_update (ChiaroPackGroup *self,
 
   n_old = self->items->len;
   while (prefix < n_old && prefix < wanted->len &&
-         message_matches (g_ptr_array_index (self->items, prefix),
+         chiaro_message_same (g_ptr_array_index (self->items, prefix),
                           g_ptr_array_index (wanted, prefix)))
     prefix++;
   while (suffix < n_old - prefix && suffix < wanted->len - prefix &&
-         message_matches (g_ptr_array_index (self->items, n_old - 1 - suffix),
+         chiaro_message_same (g_ptr_array_index (self->items, n_old - 1 - suffix),
                           g_ptr_array_index (wanted, wanted->len - 1 - suffix)))
     suffix++;
 
