@@ -1219,6 +1219,59 @@ test_pack_stop (Fixture       *f,
   g_assert_cmpstr (chiaro_document_get_prompt (f->document), ==, "Stop this pack");
 }
 
+static GtkWidget *
+failed_pack_item (ChiaroPackView *view)
+{
+  for (guint i = 0; i < chiaro_pack_view_get_n_items (view); i++)
+    if (gtk_widget_has_css_class (chiaro_pack_view_get_item (view, i), "failed"))
+      return chiaro_pack_view_get_item (view, i);
+  return NULL;
+}
+
+/* A ratio's Retry refused before anything is sent (no service set up): the view says why,
+ * the ratio stays failed and its Retry can be pressed again, which then sends it. */
+static void
+test_pack_retry_refused (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *said = NULL;
+  ChiaroPackView *view;
+  GtkWidget *retry;
+
+  chiaro_mock_server_push_scenario (f->gemini.mock, "image-safety");
+  send_pack_async (f, "Autumn sale banner", &result);
+  wait_for (&result);
+  sends = chiaro_document_send_pack_finish (f->document, result, &error);
+  g_assert_no_error (error);
+  wait_n_done (f, 4);
+  view = only_pack_view (f);
+  retry = find_shown_css (failed_pack_item (view), "pack-retry");
+  g_assert_nonnull (retry);
+  g_assert_true (gtk_widget_get_sensitive (retry));
+
+  g_signal_connect (f->view, "error", G_CALLBACK (on_view_error), &said);
+  chiaro_document_set_provider (f->document, NULL, NULL);
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_true (chiaro_test_wait_until (has_said, &said, 30));
+  g_assert_cmpstr (said, ==, "No image service is set up to send to");
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 5);
+
+  /* Still the same failed ratio, and its Retry works again. */
+  view = only_pack_view (f);
+  g_assert_cmpstr (chiaro_pack_view_get_progress_text (view), ==, "4 of 5 done · 1 failed");
+  retry = find_shown_css (failed_pack_item (view), "pack-retry");
+  g_assert_nonnull (retry);
+  g_assert_true (gtk_widget_get_sensitive (retry));
+
+  chiaro_document_set_provider (f->document, f->gemini.provider, "gemini");
+  g_signal_emit_by_name (retry, "clicked");
+  wait_n_done (f, 5);
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1244,6 +1297,7 @@ main (int   argc,
   ADD ("stop", test_stop);
   ADD ("pack", test_pack);
   ADD ("pack-stop", test_pack_stop);
+  ADD ("pack-retry-refused", test_pack_retry_refused);
   ADD_LONG ("earlier", test_earlier);
 #undef ADD
 #undef ADD_LONG

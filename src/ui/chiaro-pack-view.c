@@ -176,23 +176,44 @@ on_image_clicked (GtkButton      *button,
     chiaro_history_set_cursor (history, entry);
 }
 
+typedef struct
+{
+  ChiaroPackView *view;
+  GtkWidget      *button;
+} RetryData;
+
+static void
+retry_data_free (RetryData *data)
+{
+  g_object_unref (data->view);
+  g_object_unref (data->button);
+  g_free (data);
+}
+
 static void
 on_retry_ready (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(ChiaroPackView) self = user_data;
+  RetryData *data = user_data;
+  ChiaroPackView *self = data->view;
   g_autoptr(ChiaroSend) send = NULL;
   g_autoptr(GError) error = NULL;
 
   /* A send that started took the failed one's place in the group; its own failure shows
-   * there. Only a refusal before sending (no key) is said here. */
+   * there. Only a refusal before sending (no key) is said here, and leaves the ratio failed:
+   * its Retry comes back. */
   send = chiaro_document_send_finish (CHIARO_DOCUMENT (source), result, &error);
   if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
-    return;
+    {
+      retry_data_free (data);
+      return;
+    }
 
+  gtk_widget_set_sensitive (data->button, TRUE);
   g_signal_emit (self, signals[ERROR], 0, error->message);
+  retry_data_free (data);
 }
 
 static void
@@ -200,11 +221,15 @@ on_retry_clicked (GtkButton      *button,
                   ChiaroPackView *self)
 {
   ChiaroSend *send = g_object_get_data (G_OBJECT (button), "chiaro-send");
+  RetryData *data;
 
   if (chiaro_send_get_state (send) != CHIARO_SEND_FAILED)
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
-  chiaro_document_retry_async (self->document, send, NULL, on_retry_ready, g_object_ref (self));
+  data = g_new0 (RetryData, 1);
+  data->view = g_object_ref (self);
+  data->button = g_object_ref (GTK_WIDGET (button));
+  chiaro_document_retry_async (self->document, send, NULL, on_retry_ready, data);
 }
 
 static void
