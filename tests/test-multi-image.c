@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "chiaro-api-error.h"
+#include "chiaro-document-private.h"
 #include "chiaro-document.h"
 #include "chiaro-image-store.h"
 #include "chiaro-project-error.h"
@@ -32,6 +33,7 @@ typedef struct
 {
   ChiaroTestGemini  gemini;
   GFile            *dir;
+  guint             images_wanted;
 } Fixture;
 
 static void
@@ -512,6 +514,78 @@ test_one_unreadable (Fixture       *f,
   chiaro_test_close_document (document);
 }
 
+static gboolean
+images_are_wanted (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return count_files (f, "images") == f->images_wanted;
+}
+
+/* Deleting the first image of the answer: the other keeps the reply, and project.json holds
+ * it there (no "reply_of" naming a deleted entry); the deleted image's file stays, since the
+ * reply sent back still shows it. Deleting the other too lets both files go. */
+static void
+test_delete_first (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ChiaroDocument) document = new_photo_project (f);
+  g_autoptr(ChiaroDocument) again = NULL;
+  g_autoptr(ChiaroSend) send = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(JsonNode) saved_json = NULL;
+  g_autoptr(GFile) state_file = g_file_get_child (f->dir, "project.json");
+  g_autofree char *second_id = NULL;
+  ChiaroHistory *history = chiaro_document_get_history (document);
+  ChiaroHistoryEntry *first, *second;
+  JsonArray *saved_entries;
+  guint images_before = count_files (f, "images");
+
+  chiaro_mock_server_push_scenario (f->gemini.mock, "multi-image");
+  send = send_prompt (document, "Two takes, keep one", &error);
+  g_assert_no_error (error);
+  first = g_ptr_array_index (chiaro_send_get_entries (send), 0);
+  second = g_ptr_array_index (chiaro_send_get_entries (send), 1);
+  second_id = g_strdup (chiaro_history_entry_get_id (second));
+
+  g_assert_true (chiaro_document_delete_entry (document, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (chiaro_history_entry_get_answer_first (second) == second);
+  g_assert_true (chiaro_history_get_cursor (history) == second);
+  g_assert_cmpuint (chiaro_document_get_n_pending_deletions (document), ==, 0);
+  save_now (document);
+  g_assert_cmpuint (count_files (f, "images"), ==, images_before + 2);
+  saved = g_file_load_bytes (state_file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (g_bytes_get_data (saved, NULL), "reply_of"));
+  saved_json = chiaro_test_parse_json (saved);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (saved_json), "version"),
+                   ==, 1);
+  saved_entries = json_object_get_array_member (json_node_get_object (saved_json), "entries");
+  g_assert_cmpuint (json_array_get_length (saved_entries), ==, 2);
+  g_assert_true (json_object_has_member (json_array_get_object_element (saved_entries, 1),
+                                         "reply"));
+  chiaro_test_close_document (document);
+  g_clear_object (&document);
+
+  again = open_project (f, CHIARO_DOCUMENT_OPEN_NONE);
+  history = chiaro_document_get_history (again);
+  second = chiaro_history_lookup (history, second_id);
+  g_assert_nonnull (second);
+  g_assert_true (chiaro_history_get_cursor (history) == second);
+  g_assert_nonnull (chiaro_history_entry_get_reply (second));
+  g_assert_cmpuint (g_strv_length (chiaro_history_entry_get_reply (second)->content_hashes), ==,
+                    2);
+
+  g_assert_true (chiaro_document_delete_entry (again, second, &error));
+  g_assert_no_error (error);
+  save_now (again);
+  f->images_wanted = images_before;
+  g_assert_true (chiaro_test_wait_until (images_are_wanted, f, 30));
+  chiaro_test_close_document (again);
+}
+
 /* project.json files */
 
 #define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -682,6 +756,7 @@ main (int   argc,
   ADD ("variants", test_variants);
   ADD ("thought-image", test_thought_image);
   ADD ("one-unreadable", test_one_unreadable);
+  ADD ("delete-first", test_delete_first);
   g_test_add_func ("/chiaro/multi-image/old-format", test_old_format);
   g_test_add_func ("/chiaro/multi-image/reply-of-checked", test_reply_of_checked);
 
