@@ -1272,6 +1272,38 @@ test_pack_retry_refused (Fixture       *f,
   g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 6);
 }
 
+/* A ratio that failed can be dismissed: it leaves the pack, nothing is sent. */
+static void
+test_pack_dismiss (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GError) error = NULL;
+  ChiaroPackView *view;
+  GtkWidget *dismiss;
+
+  chiaro_mock_server_push_scenario (f->gemini.mock, "image-safety");
+  send_pack_async (f, "Winter sale banner", &result);
+  wait_for (&result);
+  sends = chiaro_document_send_pack_finish (f->document, result, &error);
+  g_assert_no_error (error);
+  wait_n_done (f, 4);
+  view = only_pack_view (f);
+  g_assert_cmpuint (chiaro_pack_view_get_n_items (view), ==, 5);
+  dismiss = find_shown_css (failed_pack_item (view), "pack-dismiss");
+  g_assert_nonnull (dismiss);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (dismiss), ==, "Dismiss");
+
+  g_signal_emit_by_name (dismiss, "clicked");
+  g_assert_true (chiaro_test_wait_for_paint (f->window));
+  view = only_pack_view (f);
+  g_assert_cmpuint (chiaro_pack_view_get_n_items (view), ==, 4);
+  g_assert_null (failed_pack_item (view));
+  g_assert_cmpstr (chiaro_pack_view_get_progress_text (view), ==, "4 of 4 done");
+  g_assert_cmpuint (chiaro_mock_server_get_n_requests (f->gemini.mock), ==, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1298,6 +1330,7 @@ main (int   argc,
   ADD ("pack", test_pack);
   ADD ("pack-stop", test_pack_stop);
   ADD ("pack-retry-refused", test_pack_retry_refused);
+  ADD ("pack-dismiss", test_pack_dismiss);
   ADD_LONG ("earlier", test_earlier);
 #undef ADD
 #undef ADD_LONG

@@ -232,6 +232,17 @@ on_retry_clicked (GtkButton      *button,
   chiaro_document_retry_async (self->document, send, NULL, on_retry_ready, data);
 }
 
+/* A ratio that keeps failing can be let go: its send leaves the pack and the project. */
+static void
+on_dismiss_clicked (GtkButton      *button,
+                    ChiaroPackView *self)
+{
+  ChiaroSend *send = g_object_get_data (G_OBJECT (button), "chiaro-send");
+
+  if (chiaro_send_get_state (send) == CHIARO_SEND_FAILED)
+    chiaro_document_dismiss_send (self->document, send);
+}
+
 static void
 update_pending_item (GtkWidget  *item,
                      ChiaroSend *send)
@@ -422,6 +433,10 @@ create_item (gpointer item,
         GtkWidget *retry = gtk_button_new_with_mnemonic (_("_Retry"));
         /* Translators: the Retry button of one ratio of a pack; %s is a ratio such as 9:16 */
         g_autofree char *retry_name = g_strdup_printf (_("Retry %s"), ratio);
+        GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+        GtkWidget *dismiss = gtk_button_new ();
+        /* Translators: the Dismiss button of one ratio of a pack; %s is a ratio such as 9:16 */
+        g_autofree char *dismiss_name = g_strdup_printf (_("Dismiss %s"), ratio);
 
         gtk_widget_add_css_class (box, "failed");
         gtk_widget_add_css_class (icon, "error");
@@ -436,10 +451,25 @@ create_item (gpointer item,
                                         -1);
         gtk_widget_add_css_class (retry, "pack-retry");
         gtk_widget_add_css_class (retry, "small");
+        gtk_widget_set_hexpand (retry, TRUE);
         g_object_set_data_full (G_OBJECT (retry), "chiaro-send", g_object_ref (send),
                                 g_object_unref);
         g_signal_connect (retry, "clicked", G_CALLBACK (on_retry_clicked), self);
-        gtk_box_append (GTK_BOX (box), retry);
+        gtk_box_append (GTK_BOX (actions), retry);
+
+        gtk_button_set_icon_name (GTK_BUTTON (dismiss), "window-close-symbolic");
+        gtk_widget_set_tooltip_text (dismiss, _("Dismiss"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (dismiss),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, dismiss_name,
+                                        -1);
+        gtk_widget_add_css_class (dismiss, "flat");
+        gtk_widget_add_css_class (dismiss, "circular");
+        gtk_widget_add_css_class (dismiss, "pack-dismiss");
+        g_object_set_data_full (G_OBJECT (dismiss), "chiaro-send", g_object_ref (send),
+                                g_object_unref);
+        g_signal_connect (dismiss, "clicked", G_CALLBACK (on_dismiss_clicked), self);
+        gtk_box_append (GTK_BOX (actions), dismiss);
+        gtk_box_append (GTK_BOX (box), actions);
       }
       break;
 
