@@ -27,6 +27,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <gtk/gtk.h>
 #include <unistd.h>
 
@@ -65,6 +66,15 @@ typedef struct
   double      phase_longest_own[4];
   double      phase_longest_cpu[4];
   guint       phase_index;
+  /* The main thread's processor time, in ns, in the frame clock's phases since the last
+   * dispatch of the probe: updates (tick callbacks), layout, paint (snapshot and render). */
+  gint64      frame_mark;
+  gint64      in_update;
+  gint64      in_layout;
+  gint64      in_paint;
+  guint       n_frames;
+  guint       phase_frames[4];
+  gint64      phase_frame_cpu[4];  /* ns of the main thread in the frames of each phase */
 } Probe;
 
 static Probe probe;
@@ -97,6 +107,57 @@ read_run_delay (gint64 *cpu)
   return g_ascii_strtoull (end, NULL, 10);
 }
 
+static gint64
+thread_cpu_ns (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * G_GINT64_CONSTANT (1000000000) + now.tv_nsec;
+}
+
+/* The frame clock's phases run one after the other within a frame: each handler, connected
+ * after GTK's own, marks the end of its phase. */
+static void
+on_before_paint (GdkFrameClock *clock)
+{
+  probe.frame_mark = thread_cpu_ns ();
+  probe.n_frames++;
+  probe.phase_frames[probe.phase_index]++;
+}
+
+static void
+end_frame_phase (gint64 *total)
+{
+  gint64 now = thread_cpu_ns ();
+
+  if (probe.frame_mark != 0)
+    {
+      *total += now - probe.frame_mark;
+      probe.phase_frame_cpu[probe.phase_index] += now - probe.frame_mark;
+    }
+  probe.frame_mark = now;
+}
+
+static void
+on_update (GdkFrameClock *clock)
+{
+  end_frame_phase (&probe.in_update);
+}
+
+static void
+on_layout (GdkFrameClock *clock)
+{
+  end_frame_phase (&probe.in_layout);
+}
+
+static void
+on_paint (GdkFrameClock *clock)
+{
+  end_frame_phase (&probe.in_paint);
+  probe.frame_mark = 0;
+}
+
 static gboolean
 on_probe (gpointer user_data)
 {
@@ -124,16 +185,29 @@ on_probe (gpointer user_data)
           probe.longest_own_cpu = cpu;
           probe.longest_own_phase = probe.phase;
         }
-      if (own > GOAL_MS && g_getenv ("BENCH_STALLS_VERBOSE") != NULL)
+      if ((own > GOAL_MS && g_getenv ("BENCH_STALLS_VERBOSE") != NULL) ||
+          (g_getenv ("BENCH_STALLS_CPU_MS") != NULL &&
+           cpu > g_ascii_strtod (g_getenv ("BENCH_STALLS_CPU_MS"), NULL)))
         g_printerr ("  %.1f s (monotonic %.6f): gap %.1f ms, %.1f ms of it not waiting for a "
                     "processor, %.1f ms of the main thread's processor time\n",
                     bench_elapsed_ms (probe.start) / 1000, probe.last / 1e6, gap, own, cpu);
+      if (probe.n_frames > 0 && (g_getenv ("BENCH_STALLS_VERBOSE") != NULL ||
+                                 g_getenv ("BENCH_STALLS_CPU_MS") != NULL) &&
+          (own > GOAL_MS || (g_getenv ("BENCH_STALLS_CPU_MS") != NULL &&
+                             cpu > g_ascii_strtod (g_getenv ("BENCH_STALLS_CPU_MS"), NULL))))
+        g_printerr ("    %u frame(s): %.1f ms updating, %.1f ms layout, %.1f ms snapshot and "
+                    "render; %.1f ms outside frames\n",
+                    probe.n_frames, probe.in_update / 1e6, probe.in_layout / 1e6,
+                    probe.in_paint / 1e6,
+                    cpu - (probe.in_update + probe.in_layout + probe.in_paint) / 1e6);
       probe.phase_longest[probe.phase_index] = MAX (probe.phase_longest[probe.phase_index], gap);
       probe.phase_longest_own[probe.phase_index] =
         MAX (probe.phase_longest_own[probe.phase_index], own);
       probe.phase_longest_cpu[probe.phase_index] =
         MAX (probe.phase_longest_cpu[probe.phase_index], cpu);
     }
+  probe.in_update = probe.in_layout = probe.in_paint = 0;
+  probe.n_frames = 0;
   probe.last = now;
   probe.last_delay = delay;
   probe.last_cpu = cpu_now;
@@ -366,6 +440,12 @@ run_edit (ChiaroWindow *window,
                 "%7.1f ms of main-thread processor time at most\n",
                 phase_names[i], probe.phase_longest[i], probe.phase_longest_own[i],
                 probe.phase_longest_cpu[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (phase_names); i++)
+    g_printerr ("  %-28s %4u frames, %7.1f ms of main-thread processor time in them "
+                "(%.1f ms a frame)\n",
+                phase_names[i], probe.phase_frames[i], probe.phase_frame_cpu[i] / 1e6,
+                probe.phase_frames[i] > 0 ? probe.phase_frame_cpu[i] / 1e6 / probe.phase_frames[i]
+                                          : 0.0);
 
   figure = g_strdup_printf ("main-loop stalls in the window: 12 MP photo, 13 references, a 4K "
                             "PNG answer (%s), %s",
@@ -437,6 +517,14 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   wait_settled (window, 0);
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+    g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), NULL);
+    g_signal_connect_after (clock, "update", G_CALLBACK (on_update), NULL);
+    g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout), NULL);
+    g_signal_connect_after (clock, "paint", G_CALLBACK (on_paint), NULL);
+  }
   g_printerr ("renderer: %s\n",
               G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
 

@@ -1250,6 +1250,50 @@ drawn_texture (View *view)
   return textures->pdata[0];
 }
 
+/* The display copy is stored with its alpha left out of the colours (the format GTK 4.8's
+ * cairo renderer converts fastest), so a translucent image must keep its colours and alpha
+ * through it: the copy's pixels, read back premultiplied, are the image's. */
+static void
+test_display_copy_alpha (void)
+{
+  View view = open_view (420, 320);
+  guint8 *pixels = pattern_new (4000, 1000, 0x80ff0000);
+  g_autoptr(GdkTexture) big = NULL;
+  g_autofree guint8 *copy = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  GdkTexture *drawn;
+  int width, height, x;
+
+  pattern_fill (pixels, 4000, 2000, 0, 1000, 1000, 0xff0000ff);
+  pattern_fill (pixels, 4000, 3000, 0, 1000, 1000, 0x00000000);
+  big = pattern_to_texture (pixels, 4000, 1000);
+  chiaro_canvas_set_texture (view.canvas, big);
+  g_assert_true (chiaro_test_wait_until (canvas_is_idle, view.canvas, 60));
+
+  drawn = drawn_texture (&view);
+  g_assert_true (drawn != big);
+  width = gdk_texture_get_width (drawn);
+  height = gdk_texture_get_height (drawn);
+  g_assert_cmpint (width, <, 1000);
+  copy = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (drawn, copy, (gsize) width * 4);
+
+  /* Premultiplied ARGB words: half-transparent red, opaque blue, nothing. */
+  x = width / 8;
+  g_assert_cmpuint (((guint32 *) copy)[(height / 2) * width + x], ==, 0x80800000);
+  x = width * 5 / 8;
+  g_assert_cmpuint (((guint32 *) copy)[(height / 2) * width + x], ==, 0xff0000ff);
+  x = width * 7 / 8;
+  g_assert_cmpuint (((guint32 *) copy)[(height / 2) * width + x], ==, 0);
+
+  /* And the blue quarter shows on the canvas. */
+  shot = render (&view);
+  assert_pixel (shot, canvas_width (&view) / 2 + width / 8, canvas_height (&view) / 2, BLUE, 8);
+  g_clear_object (&shot);
+
+  close_view (&view);
+}
+
 /* A 6000×4000 image (red left, blue right, a 200 pixel green square in the middle) is drawn
  * at fit through a display copy of its size on the screen, made by a worker while the canvas
  * keeps the image it showed, and from the full image at 100 %. */
@@ -1393,6 +1437,7 @@ main (int   argc,
   g_test_add_func ("/chiaro/ui/canvas/close-while-computing", test_close_while_computing);
   g_test_add_func ("/chiaro/ui/canvas/hidpi", test_hidpi);
   g_test_add_func ("/chiaro/ui/canvas/display-copy", test_display_copy);
+  g_test_add_func ("/chiaro/ui/canvas/display-copy-alpha", test_display_copy_alpha);
   g_test_add_func ("/chiaro/ui/canvas/screenshots", test_screenshots);
 
   status = g_test_run ();

@@ -15,7 +15,12 @@
 
 #include <glib/gi18n.h>
 
+#include "chiaro-texture.h"
+
 #include "chiaro-reference-tile.h"
+
+/* The square of the frame in the template, which the picture covers. */
+#define THUMBNAIL_SIZE 80
 
 struct _ChiaroReferenceTile
 {
@@ -55,6 +60,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Scaled once to the pixels it covers: a texture is converted again at every frame the cairo
+ * renderer draws (chiaro-texture.c). */
 static void
 show_thumbnail (ChiaroReferenceTile *self,
                 GdkPixbuf           *thumbnail)
@@ -62,7 +69,9 @@ show_thumbnail (ChiaroReferenceTile *self,
   g_autoptr(GdkTexture) texture = NULL;
 
   if (thumbnail != NULL)
-    texture = gdk_texture_new_for_pixbuf (thumbnail);
+    texture = chiaro_texture_new_for_size (thumbnail, THUMBNAIL_SIZE, THUMBNAIL_SIZE,
+                                           gtk_widget_get_scale_factor (GTK_WIDGET (self)),
+                                           GTK_CONTENT_FIT_COVER);
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
 }
 
@@ -72,6 +81,15 @@ static void
 update_thumbnail (ChiaroReferenceTile *self)
 {
   show_thumbnail (self, chiaro_reference_get_thumbnail (self->reference));
+}
+
+static void
+on_scale_factor_changed (ChiaroReferenceTile *self,
+                         GParamSpec          *pspec,
+                         gpointer             user_data)
+{
+  if (self->reference != NULL)
+    update_thumbnail (self);
 }
 
 static void
@@ -330,6 +348,7 @@ static void
 chiaro_reference_tile_init (ChiaroReferenceTile *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed), NULL);
 }
 
 /**

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "chiaro-texture.h"
+
 #include "chiaro-thumbnail.h"
 
 struct _ChiaroThumbnail
@@ -29,7 +31,8 @@ struct _ChiaroThumbnail
   ChiaroImageStore *images;
   char *hash;
   char *mime_type;
-  GdkTexture *texture;          /* (nullable) until loaded */
+  GdkPixbuf *pixbuf;            /* (nullable) the store's thumbnail, until loaded */
+  GdkTexture *texture;          /* (nullable) it at the size shown, until loaded */
   GCancellable *cancellable;
 
   /* flags */
@@ -46,6 +49,30 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The store's thumbnail, scaled once to the pixels it covers: a texture is converted again at
+ * every frame the cairo renderer draws (chiaro-texture.c). */
+static void
+show_pixbuf (ChiaroThumbnail *self)
+{
+  g_clear_object (&self->texture);
+  self->texture = chiaro_texture_new_for_size (self->pixbuf, self->width, self->height,
+                                               gtk_widget_get_scale_factor (GTK_WIDGET (self)),
+                                               GTK_CONTENT_FIT_COVER);
+  gtk_picture_set_paintable (GTK_PICTURE (self->picture), GDK_PAINTABLE (self->texture));
+}
+
+static void
+on_scale_factor_changed (ChiaroThumbnail *self,
+                         GParamSpec      *pspec,
+                         gpointer         user_data)
+{
+  if (self->pixbuf == NULL)
+    return;
+
+  show_pixbuf (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
+}
 
 static void
 on_thumbnail_ready (GObject      *source,
@@ -71,8 +98,8 @@ on_thumbnail_ready (GObject      *source,
       return;
     }
 
-  self->texture = gdk_texture_new_for_pixbuf (pixbuf);
-  gtk_picture_set_paintable (GTK_PICTURE (self->picture), GDK_PAINTABLE (self->texture));
+  self->pixbuf = g_steal_pointer (&pixbuf);
+  show_pixbuf (self);
   gtk_widget_remove_css_class (GTK_WIDGET (self), "loading");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
 }
@@ -113,6 +140,7 @@ chiaro_thumbnail_dispose (GObject *object)
   g_clear_pointer (&self->picture, gtk_widget_unparent);
   g_clear_pointer (&self->missing_icon, gtk_widget_unparent);
   g_clear_object (&self->texture);
+  g_clear_object (&self->pixbuf);
   g_clear_object (&self->images);
 
   G_OBJECT_CLASS (chiaro_thumbnail_parent_class)->dispose (object);
@@ -194,6 +222,7 @@ chiaro_thumbnail_init (ChiaroThumbnail *self)
   gtk_widget_set_parent (self->missing_icon, GTK_WIDGET (self));
 
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed), NULL);
 }
 
 /**
@@ -243,8 +272,8 @@ chiaro_thumbnail_new (ChiaroImageStore *images,
   cached = chiaro_image_store_peek_thumbnail (images, hash);
   if (cached != NULL)
     {
-      self->texture = gdk_texture_new_for_pixbuf (cached);
-      gtk_picture_set_paintable (GTK_PICTURE (self->picture), GDK_PAINTABLE (self->texture));
+      self->pixbuf = g_object_ref (cached);
+      show_pixbuf (self);
     }
   else
     {
@@ -274,7 +303,8 @@ chiaro_thumbnail_get_hash (ChiaroThumbnail *self)
  * chiaro_thumbnail_get_texture:
  * @self: a #ChiaroThumbnail
  *
- * Returns: (transfer none) (nullable): the thumbnail, once it has loaded
+ * Returns: (transfer none) (nullable): the thumbnail, once it has loaded, no larger than
+ *   the pixels it covers on the screen
  */
 GdkTexture *
 chiaro_thumbnail_get_texture (ChiaroThumbnail *self)
