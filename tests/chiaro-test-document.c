@@ -78,6 +78,19 @@ chiaro_test_close_document (ChiaroDocument *document)
   g_assert_no_error (error);
 }
 
+/* Saves @document now and waits until the state is on disk. */
+void
+chiaro_test_save_document (ChiaroDocument *document)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
+  chiaro_test_wait_for_result (&result);
+  g_assert_true (chiaro_document_save_finish (document, result, &error));
+  g_assert_no_error (error);
+}
+
 void
 chiaro_test_set_root_image (ChiaroDocument *document,
                             GBytes         *bytes,

@@ -34,6 +34,7 @@ ChiaroDocument *chiaro_test_open_document (GFile                    *dir,
                                            GError                  **error);
 /* Closes @document and waits for it; the test fails when closing fails. */
 void            chiaro_test_close_document (ChiaroDocument *document);
+void            chiaro_test_save_document (ChiaroDocument *document);
 /* Sets @bytes as @document's root image, named @name, and waits; the test fails on error. */
 void            chiaro_test_set_root_image (ChiaroDocument *document,
                                             GBytes         *bytes,

@@ -84,18 +84,6 @@ reopen (Fixture *f)
   return document;
 }
 
-static void
-save_now (ChiaroDocument *document)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_save_finish (document, result, &error));
-  g_assert_no_error (error);
-}
-
 static ChiaroReference *
 add_reference (ChiaroDocument  *document,
                GBytes          *bytes,
@@ -429,7 +417,7 @@ test_photo_send (Fixture       *f,
   g_assert_true (g_bytes_equal (sent, texture));
 
   /* Saved, and the same project again in a new document. */
-  save_now (document);
+  chiaro_test_save_document (document);
   g_assert_false (chiaro_document_get_has_unsaved_changes (document));
   state = saved_state (document);
   chiaro_test_close_document (document);
@@ -440,7 +428,7 @@ test_photo_send (Fixture       *f,
   g_assert_cmpstr (chiaro_history_entry_get_id (cursor), ==, chiaro_history_entry_get_id (entry));
   g_assert_cmpuint (g_list_model_get_n_items (chiaro_document_get_messages (again)), ==, 2);
   g_assert_cmpuint (n_items (chiaro_document_get_references (again)), ==, 2);
-  save_now (again);
+  chiaro_test_save_document (again);
   state_again = saved_state (again);
   g_assert_true (json_equal (state, state_again));
   chiaro_test_close_document (again);
@@ -494,7 +482,7 @@ test_multi_turn (Fixture       *f,
                                                      "parts")));
   g_assert_cmpstr (sent_text (contents2, 2, 0), ==, "Warmer light");
 
-  save_now (document);
+  chiaro_test_save_document (document);
   chiaro_test_close_document (document);
   g_clear_object (&document);
 
@@ -880,7 +868,7 @@ test_disk_full (Fixture       *f,
   photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
   document = new_photo_project (f, photo);
   chiaro_document_set_save_retry_interval (document, 100);
-  save_now (document);
+  chiaro_test_save_document (document);
 
   /* Writes over 64 KiB fail with EFBIG instead of killing the process. */
   signal (SIGXFSZ, SIG_IGN);
@@ -958,7 +946,7 @@ test_read_only (Fixture       *f,
   photo = chiaro_test_read_fixture ("images/exif-orientation", PHOTO);
   document = new_photo_project (f, photo);
   chiaro_document_set_save_retry_interval (document, 100);
-  save_now (document);
+  chiaro_test_save_document (document);
   images = g_file_get_child (f->dir, "images");
   path = g_file_get_path (images);
   g_assert_cmpint (g_chmod (path, 0500), ==, 0);
@@ -1016,9 +1004,9 @@ test_corrupt (Fixture       *f,
   GFile *set_aside;
 
   chiaro_document_set_prompt (document, "the backup's prompt");
-  save_now (document);
+  chiaro_test_save_document (document);
   chiaro_document_set_prompt (document, "the last prompt");
-  save_now (document);
+  chiaro_test_save_document (document);
   chiaro_test_close_document (document);
 
   good = read_file (main_file);
@@ -1067,7 +1055,7 @@ test_locked (Fixture       *f,
   g_autoptr(ChiaroDocument) again = NULL;
   g_autoptr(GError) error = NULL;
 
-  save_now (document);
+  chiaro_test_save_document (document);
   g_assert_null (open_project (f, CHIARO_DOCUMENT_OPEN_NONE, &error));
   g_assert_error (error, CHIARO_PROJECT_ERROR, CHIARO_PROJECT_ERROR_LOCKED);
   chiaro_test_close_document (document);
@@ -1125,7 +1113,7 @@ test_delete_entry (Fixture       *f,
   g_assert_cmpuint (chiaro_document_get_n_pending_deletions (document), >, 0);
   g_assert_true (g_file_query_exists (second_file, NULL));
 
-  save_now (document);
+  chiaro_test_save_document (document);
   while (g_file_query_exists (second_file, NULL))
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (file_holds (first_file, first_image));
@@ -1538,7 +1526,7 @@ test_orphans (Fixture       *f,
   g_assert_no_error (error);
   send = send_prompt (document, "Anything", &error);
   g_assert_no_error (error);
-  save_now (document);
+  chiaro_test_save_document (document);
 
   stray_file = chiaro_image_store_get_file (chiaro_document_get_images (document), stray_hash,
                                             "image/png");

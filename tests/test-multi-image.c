@@ -93,18 +93,6 @@ send_prompt (ChiaroDocument  *document,
   return chiaro_document_send_finish (document, result, error);
 }
 
-static void
-save_now (ChiaroDocument *document)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  chiaro_document_save_async (document, NULL, chiaro_test_store_result, &result);
-  chiaro_test_wait_for_result (&result);
-  g_assert_true (chiaro_document_save_finish (document, result, &error));
-  g_assert_no_error (error);
-}
-
 /* The parts of the model turn the mock answered request @index with, as it sent them. */
 static JsonNode *
 answer_parts (Fixture *f,
@@ -351,7 +339,7 @@ test_entries (Fixture       *f,
   cost = reply->cost_usd;
 
   /* project.json: the second entry names the first instead of repeating the reply. */
-  save_now (document);
+  chiaro_test_save_document (document);
   saved = g_file_load_bytes (state_file, NULL, NULL, &error);
   g_assert_no_error (error);
   saved_json = chiaro_test_parse_json (saved);
@@ -559,7 +547,7 @@ test_delete_first (Fixture       *f,
   g_assert_true (chiaro_history_entry_get_answer_first (second) == second);
   g_assert_true (chiaro_history_get_cursor (history) == second);
   g_assert_cmpuint (chiaro_document_get_n_pending_deletions (document), ==, 0);
-  save_now (document);
+  chiaro_test_save_document (document);
   g_assert_cmpuint (count_files (f, "images"), ==, images_before + 2);
   saved = g_file_load_bytes (state_file, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -585,7 +573,7 @@ test_delete_first (Fixture       *f,
 
   g_assert_true (chiaro_document_delete_entry (again, second, &error));
   g_assert_no_error (error);
-  save_now (again);
+  chiaro_test_save_document (again);
   f->images_wanted = images_before;
   g_assert_true (chiaro_test_wait_until (images_are_wanted, f, 30));
   chiaro_test_close_document (again);
