@@ -166,6 +166,27 @@ chiaro_test_find_label (GtkWidget  *root,
   return NULL;
 }
 
+/* The first widget of @type in the tree under @root, @root included, depth first. */
+GtkWidget *
+chiaro_test_find_widget (GtkWidget *root,
+                         GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = chiaro_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* Reads one pixel, un-premultiplied, as R, G, B. */
 gboolean
 chiaro_test_read_pixel (GdkTexture *texture,

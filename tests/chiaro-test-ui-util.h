@@ -21,6 +21,8 @@ void        chiaro_test_save_screenshot      (GtkWidget  *widget,
                                               const char *name);
 GtkWidget  *chiaro_test_find_label           (GtkWidget  *root,
                                               const char *text);
+GtkWidget  *chiaro_test_find_widget          (GtkWidget  *root,
+                                              GType       type);
 gboolean    chiaro_test_read_pixel           (GdkTexture *texture,
                                               int         x,
                                               int         y,

@@ -276,26 +276,6 @@ tray_is_idle (gpointer user_data)
   return !chiaro_reference_tray_get_busy (CHIARO_REFERENCE_TRAY (user_data));
 }
 
-static GtkWidget *
-find_widget_of_type (GtkWidget *root,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 on_tray_error (ChiaroReferenceTray *tray,
                const GError        *error,
@@ -445,7 +425,7 @@ test_bad_files (void)
       chiaro_window_open_file (window, good_file);
       g_assert_true (chiaro_test_wait_until (window_is_idle, window, 60));
     }
-  tray = CHIARO_REFERENCE_TRAY (find_widget_of_type (GTK_WIDGET (window),
+  tray = CHIARO_REFERENCE_TRAY (chiaro_test_find_widget (GTK_WIDGET (window),
                                                      CHIARO_TYPE_REFERENCE_TRAY));
   g_assert_nonnull (tray);
   references = chiaro_document_get_references (chiaro_window_get_document (window));

@@ -214,30 +214,10 @@ n_tiles (Fixture *f)
   return n;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *root,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static GtkEditable *
 get_label_entry (ChiaroReferenceTile *tile)
 {
-  GtkWidget *entry = find_descendant (GTK_WIDGET (tile), GTK_TYPE_ENTRY);
+  GtkWidget *entry = chiaro_test_find_widget (GTK_WIDGET (tile), GTK_TYPE_ENTRY);
 
   g_assert_nonnull (entry);
   return GTK_EDITABLE (entry);
@@ -752,7 +732,7 @@ test_limit (Fixture       *f,
   g_assert_cmpuint (n_references (f), ==, 14);
 
   /* The Add button is off while the tray is full. */
-  g_assert_false (gtk_widget_is_sensitive (find_descendant (GTK_WIDGET (f->tray),
+  g_assert_false (gtk_widget_is_sensitive (chiaro_test_find_widget (GTK_WIDGET (f->tray),
                                                             GTK_TYPE_BUTTON)));
 
   /* A model that takes three. */

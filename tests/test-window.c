@@ -135,25 +135,6 @@ assert_canvas_shows (ChiaroWindow *window,
     g_assert_cmpint (ABS ((int) shown[c] - (int) expected[c]), <=, 40);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_empty_state (void)
 {
@@ -162,7 +143,7 @@ test_empty_state (void)
 
   /* A window without a project shows the projects start page. */
   g_assert_true (chiaro_window_is_empty (window));
-  view = find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
+  view = chiaro_test_find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
   g_assert_nonnull (view);
   g_assert_true (gtk_widget_is_drawable (view));
   g_assert_true (gtk_widget_is_drawable (chiaro_test_find_label (GTK_WIDGET (window),
@@ -682,10 +663,10 @@ typedef struct
 static GtkFlowBox *
 projects_flow_box (ChiaroWindow *window)
 {
-  GtkWidget *view = find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
+  GtkWidget *view = chiaro_test_find_widget (GTK_WIDGET (window), CHIARO_TYPE_PROJECTS_VIEW);
 
   g_assert_nonnull (view);
-  return GTK_FLOW_BOX (find_widget (view, GTK_TYPE_FLOW_BOX));
+  return GTK_FLOW_BOX (chiaro_test_find_widget (view, GTK_TYPE_FLOW_BOX));
 }
 
 static guint
@@ -721,7 +702,7 @@ static gboolean
 projects_settled (gpointer user_data)
 {
   ChiaroWindow *window = user_data;
-  ChiaroProjectsView *view = CHIARO_PROJECTS_VIEW (find_widget (GTK_WIDGET (window),
+  ChiaroProjectsView *view = CHIARO_PROJECTS_VIEW (chiaro_test_find_widget (GTK_WIDGET (window),
                                                                 CHIARO_TYPE_PROJECTS_VIEW));
   CardsWait wait = { window, n_project_cards (window) };
 
@@ -833,7 +814,7 @@ test_projects_start_page (void)
   /* New from Prompt: an empty root, the prompt focused. */
   chiaro_mock_server_clear_requests (mock);
   chiaro_mock_server_set_delay_ms (mock, 0);
-  g_assert_true (gtk_widget_activate_action (find_widget (GTK_WIDGET (second),
+  g_assert_true (gtk_widget_activate_action (chiaro_test_find_widget (GTK_WIDGET (second),
                                                           CHIARO_TYPE_PROJECTS_VIEW),
                                              "projects.new-from-prompt", NULL));
   g_assert_true (chiaro_test_wait_until (window_is_idle, second, 30));
@@ -848,7 +829,7 @@ test_projects_start_page (void)
   g_assert_null (chiaro_canvas_get_texture (chiaro_window_get_canvas (second)));
   g_assert_true (gtk_widget_is_drawable (chiaro_test_find_label (GTK_WIDGET (second),
                                                                  "Describe the Image You Want")));
-  controls = find_widget (GTK_WIDGET (second), CHIARO_TYPE_GENERATION_CONTROLS);
+  controls = chiaro_test_find_widget (GTK_WIDGET (second), CHIARO_TYPE_GENERATION_CONTROLS);
   focus = gtk_root_get_focus (GTK_ROOT (second));
   g_assert_nonnull (focus);
   g_assert_true (gtk_widget_is_ancestor (focus, controls));
@@ -898,8 +879,8 @@ static void
 test_error_toasts (void)
 {
   ChiaroWindow *window = create_project_window ("Landscape_1.jpg");
-  GtkWidget *tray = find_widget (GTK_WIDGET (window), CHIARO_TYPE_REFERENCE_TRAY);
-  GtkWidget *controls = find_widget (GTK_WIDGET (window), CHIARO_TYPE_GENERATION_CONTROLS);
+  GtkWidget *tray = chiaro_test_find_widget (GTK_WIDGET (window), CHIARO_TYPE_REFERENCE_TRAY);
+  GtkWidget *controls = chiaro_test_find_widget (GTK_WIDGET (window), CHIARO_TYPE_GENERATION_CONTROLS);
   g_autofree char *path = chiaro_test_data_path ("not-an-image.txt");
   g_autoptr(GFile) text_file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -994,7 +975,7 @@ test_edit_end_to_end (void)
 
   /* The third is dropped on the tray, as from a file manager. */
   {
-    GtkWidget *tray = find_widget (GTK_WIDGET (window), CHIARO_TYPE_REFERENCE_TRAY);
+    GtkWidget *tray = chiaro_test_find_widget (GTK_WIDGET (window), CHIARO_TYPE_REFERENCE_TRAY);
     g_autoptr(GListModel) controllers = NULL;
     g_autoptr(GSList) files = g_slist_prepend (NULL, third);
     GtkDropTarget *target = NULL;
@@ -1020,7 +1001,7 @@ test_edit_end_to_end (void)
   }
   wait_references (document, 3);
   g_assert_true (chiaro_test_wait_until (tray_is_idle,
-                                         find_widget (GTK_WIDGET (window),
+                                         chiaro_test_find_widget (GTK_WIDGET (window),
                                                       CHIARO_TYPE_REFERENCE_TRAY), 30));
   g_assert_true (chiaro_test_wait_for_paint (GTK_WIDGET (window)));
   chiaro_test_save_screenshot (GTK_WIDGET (window), "window-references.png");
