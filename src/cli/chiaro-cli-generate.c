@@ -118,6 +118,18 @@ chiaro_cli_generate_mime_for_output (const char *path)
   return NULL;
 }
 
+/* Where the extension of the file name @path starts (its dot), or its end when it has none. */
+static const char *
+file_extension (const char *path)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+
+  if (dot == NULL || (slash != NULL && dot < slash))
+    return path + strlen (path);
+  return dot;
+}
+
 /**
  * chiaro_cli_generate_output_path:
  * @output: the --output file name
@@ -135,16 +147,13 @@ chiaro_cli_generate_output_path (const char *output,
                                  guint       index,
                                  gboolean    several)
 {
-  const char *dot = strrchr (output, '.');
-  const char *slash = strrchr (output, G_DIR_SEPARATOR);
+  const char *dot = file_extension (output);
   g_autofree char *stem = NULL;
   g_autofree char *ratio = NULL;
 
   if (!several)
     return g_strdup (output);
 
-  if (dot == NULL || (slash != NULL && dot < slash))
-    dot = output + strlen (output);
   stem = g_strndup (output, dot - output);
   ratio = g_strdelimit (g_strdup (aspect != NULL ? aspect : "auto"), ":", 'x');
   return g_strdup_printf ("%s-%s-%u%s", stem, ratio, index, dot);
@@ -536,11 +545,8 @@ char *
 chiaro_cli_generate_other_image_path (const char *path,
                                       guint       n)
 {
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+  const char *dot = file_extension (path);
 
-  if (dot == NULL || (slash != NULL && dot < slash))
-    dot = path + strlen (path);
   return g_strdup_printf ("%.*s-image%u%s", (int) (dot - path), path, n, dot);
 }
 
