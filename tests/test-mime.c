@@ -72,6 +72,21 @@ test_ftyp_bounds (void)
   g_assert_cmpstr (chiaro_mime_sniff (data, sizeof data), ==, "image/heif");
 }
 
+/* An animated WebP whose last chunk is odd-sized and lacks its padding byte: the chunk walk
+ * stops at the end instead of reading past it (found by fuzz-image under ASan). The bytes are
+ * an exact-size heap copy, so a sanitizer build sees any read beyond them. */
+static void
+test_webp_chunk_bounds (void)
+{
+  static const guint8 data[] = { 'R', 'I', 'F', 'F', 21, 0, 0, 0, 'W', 'E', 'B', 'P',
+                                 'V', 'P', '8', 'X', 9, 0, 0, 0,
+                                 0x02, 0, 0, 0, 0, 0, 0, 0, 0 };
+  g_autofree guint8 *copy = g_memdup2 (data, sizeof data);
+
+  g_assert_cmpuint (sizeof data, ==, 29);
+  g_assert_false (chiaro_mime_looks_complete (copy, sizeof data, "image/webp"));
+}
+
 /* Images written by the real encoders are recognised, whatever their label would say. */
 static void
 test_encoded_images (void)
@@ -161,6 +176,7 @@ main (int   argc,
 
   g_test_add_func ("/chiaro/api/mime/signatures", test_signatures);
   g_test_add_func ("/chiaro/api/mime/ftyp-bounds", test_ftyp_bounds);
+  g_test_add_func ("/chiaro/api/mime/webp-chunk-bounds", test_webp_chunk_bounds);
   g_test_add_func ("/chiaro/api/mime/encoded-images", test_encoded_images);
   g_test_add_func ("/chiaro/api/mime/extensions", test_extensions);
   g_test_add_func ("/chiaro/api/mime/fixtures", test_fixtures);

@@ -294,7 +294,9 @@ webp_looks_complete (const guint8 *data,
     {
       gsize offset = 12;
 
-      while (size - offset >= 8)
+      /* An odd last chunk is padded to an even size: the padding byte may be missing, so the
+       * next offset can pass the end by one. */
+      while (offset <= size && size - offset >= 8)
         {
           guint32 chunk_size = read_le32 (data + offset + 4);
 
